@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Our own targets build with warnings as errors; dependencies' warnings never break the build.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "skiff",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "skiffd", targets: ["skiffd"]),
+        .executable(name: "skiff", targets: ["skiff"]),
+    ],
+    dependencies: [
+        // traits: [] avoids SwiftPM re-planning Hummingbird's traits on every change (BUILD-NOTES).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py"], swiftSettings: strict),
+        .target(
+            name: "SkiffStore",
+            dependencies: [
+                "SkiffAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SkiffAPIServer",
+            dependencies: [
+                "SkiffAPI", "SkiffStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SkiffClient",
+            dependencies: [
+                "SkiffAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SkiffCommands",
+            dependencies: [
+                "SkiffAPI", "SkiffClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "skiff", dependencies: ["SkiffCommands"], swiftSettings: strict),
+        .executableTarget(
+            name: "skiffd",
+            dependencies: [
+                "SkiffAPIServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
+        .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
+        .testTarget(
+            name: "SkiffIntegrationTests",
+            dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands"]
+        ),
+    ]
+)
