@@ -29,6 +29,11 @@ let package = Package(
     targets: [
         .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py"], swiftSettings: strict),
         .target(
+            name: "SkiffYAML",
+            dependencies: ["SkiffAPI", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SkiffStore",
             dependencies: [
                 "SkiffAPI",
@@ -40,7 +45,7 @@ let package = Package(
         .target(
             name: "SkiffAPIServer",
             dependencies: [
-                "SkiffAPI", "SkiffStore",
+                "SkiffAPI", "SkiffStore", "SkiffYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -48,7 +53,6 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -57,11 +61,10 @@ let package = Package(
         .target(
             name: "SkiffClient",
             dependencies: [
-                "SkiffAPI",
+                "SkiffAPI", "SkiffYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -69,9 +72,8 @@ let package = Package(
         .target(
             name: "SkiffCommands",
             dependencies: [
-                "SkiffAPI", "SkiffClient",
+                "SkiffAPI", "SkiffClient", "SkiffYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -89,6 +91,7 @@ let package = Package(
         .testTarget(
             name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
+        .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
         .testTarget(
             name: "SkiffIntegrationTests",
             dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands"]

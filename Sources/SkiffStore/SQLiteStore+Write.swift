@@ -58,7 +58,7 @@ extension SQLiteStore {
                     try db.execute(sql: "UPDATE meta SET value = ? WHERE name = 'revision'", arguments: [next])
                     return .commit
                 }
-                self.publish(WatchEvent(kind: kind, object: stored))
+                self.publish(WatchEvent(kind: kind, object: stored, previous: existing))
                 try self.compactIfNeeded(db)
                 return stored
             }

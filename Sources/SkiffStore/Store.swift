@@ -29,6 +29,15 @@ public struct WatchEvent: Sendable, Equatable {
     public enum Kind: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED" }
     public var kind: Kind
     public var object: StoredObject
+    /// The state before this write, when known (not for events replayed after a restart).
+    /// Filtered watches need it to turn a change that leaves the filter into DELETED.
+    public var previous: StoredObject?
+
+    public init(kind: Kind, object: StoredObject, previous: StoredObject? = nil) {
+        self.kind = kind
+        self.object = object
+        self.previous = previous
+    }
 }
 
 /// What a watch yields: events, or the end of history it started from (410 Gone).
