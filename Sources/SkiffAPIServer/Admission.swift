@@ -61,9 +61,12 @@ struct ValidationPlugin: AdmissionPlugin {
     let mutates = false
     func admit(_ a: inout AdmissionAttributes) async throws(SkiffError) {
         guard a.operation != .delete else { return }
-        var causes = Validation.validate(kind: a.info.kind, object: a.object)
+        // validateUpdate includes the full validation of the new object.
+        let causes: [SkiffError.Cause]
         if a.operation == .update, let old = a.oldObject, a.subresource == nil {
-            causes += Validation.validateUpdate(kind: a.info.kind, old: old, new: a.object)
+            causes = Validation.validateUpdate(kind: a.info.kind, old: old, new: a.object)
+        } else {
+            causes = Validation.validate(kind: a.info.kind, object: a.object)
         }
         guard !causes.isEmpty else { return }
         throw SkiffError.invalid(kind: a.info.kind, group: a.info.group, name: a.name, causes: causes)
