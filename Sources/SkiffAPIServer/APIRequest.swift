@@ -39,6 +39,9 @@ public struct APIRequest: Sendable {
 
     public var accept: String { headers["accept"] ?? "" }
 
+    /// `dryRun=All`: admit and validate, store nothing.
+    public var isDryRun: Bool { query["dryRun"]?.contains("All") ?? false }
+
     /// kubectl's human-readable `get` asks for `as=Table`.
     public var wantsTable: Bool { accept.contains("as=Table") }
 

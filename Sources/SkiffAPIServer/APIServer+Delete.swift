@@ -8,6 +8,7 @@ struct DeleteOptions {
     var propagationPolicy: String?
     var preconditionUID: String?
     var preconditionResourceVersion: Int64?
+    var dryRun = false
 
     init(_ request: APIRequest) throws(SkiffError) {
         var body: JSON = [:]
@@ -23,6 +24,7 @@ struct DeleteOptions {
                 causes: [.notSupported("propagationPolicy", .string(policy), ["Foreground", "Background", "Orphan"])])
         }
         if let g = gracePeriodSeconds, g < 0 { gracePeriodSeconds = 0 }
+        dryRun = request.isDryRun || (body["dryRun"]?.array ?? []).contains("All")
         preconditionUID = body[path: ["preconditions", "uid"]]?.string
         preconditionResourceVersion = body[path: ["preconditions", "resourceVersion"]]?.string.flatMap { Int64($0) }
     }
@@ -53,6 +55,7 @@ extension APIServer {
                     "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object[path: ["metadata", "uid"]]?.string ?? "")")
             }
             if let rv = options.preconditionResourceVersion, rv != current.revision { throw conflict(info, name: name) }
+            if options.dryRun { return object }
 
             var finalizers = (object[path: ["metadata", "finalizers"]]?.array ?? []).compactMap(\.string)
             switch options.propagationPolicy {

@@ -7,7 +7,7 @@ extension APIServer {
         var object = try ObjectPreparation.decodeBody(request, info)
         try ObjectPreparation.checkKind(&object, info)
         try ObjectPreparation.placeNamespace(&object, info, namespace: namespace)
-        let stored = try await create(info, namespace: namespace, object: object, dryRun: request.parameter("dryRun") == "All")
+        let stored = try await create(info, namespace: namespace, object: object, dryRun: request.isDryRun)
         return APIResponse(status: 201, body: .bytes(stored.data))
     }
 
@@ -53,7 +53,9 @@ extension APIServer {
         }
         object[path: ["metadata", "name"]] = .string(name)
         let precondition = try resourceVersion(of: object)
-        let stored = try await guaranteedUpdate(info, namespace: namespace, name: name, precondition: precondition) {
+        let stored = try await guaranteedUpdate(
+            info, namespace: namespace, name: name, precondition: precondition, dryRun: request.isDryRun
+        ) {
             (_: JSON) throws(SkiffError) -> JSON in object
         } prepare: { (new: JSON, existing: JSON) async throws(SkiffError) -> JSON in
             try await self.admitUpdate(info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing)
@@ -73,11 +75,13 @@ extension APIServer {
             try ObjectPreparation.checkKind(&object, info)
             try ObjectPreparation.placeNamespace(&object, info, namespace: namespace)
             object[path: ["metadata", "name"]] = .string(name)
-            let stored = try await create(info, namespace: namespace, object: object)
+            let stored = try await create(info, namespace: namespace, object: object, dryRun: request.isDryRun)
             return APIResponse(status: 201, body: .bytes(stored.data))
         }
         let precondition = type == "application/json-patch+json" ? nil : try resourceVersion(of: document)
-        let stored = try await guaranteedUpdate(info, namespace: namespace, name: name, precondition: precondition) {
+        let stored = try await guaranteedUpdate(
+            info, namespace: namespace, name: name, precondition: precondition, dryRun: request.isDryRun
+        ) {
             (existing: JSON) throws(SkiffError) -> JSON in
             var patched: JSON
             switch type {
@@ -134,7 +138,7 @@ extension APIServer {
     /// the client gave no resourceVersion (Kubernetes' GuaranteedUpdate). An object being deleted
     /// whose last finalizer goes is removed.
     func guaranteedUpdate(
-        _ info: ResourceInfo, namespace: String?, name: String, precondition: Int64?,
+        _ info: ResourceInfo, namespace: String?, name: String, precondition: Int64?, dryRun: Bool = false,
         transform: (JSON) throws(SkiffError) -> JSON,
         prepare: (JSON, JSON) async throws(SkiffError) -> JSON
     ) async throws(SkiffError) -> StoredObject {
@@ -146,7 +150,12 @@ extension APIServer {
             }
             let existing = try current.decode()
             let transformed = try transform(existing)
-            let object = try await prepare(transformed, existing)
+            var object = try await prepare(transformed, existing)
+            if dryRun {
+                // Everything a real write checks has run; nothing is stored or announced.
+                object[path: ["metadata", "resourceVersion"]] = .string(String(current.revision))
+                return StoredObject(key: key, revision: current.revision, data: object.serialized())
+            }
             do {
                 let namespaceFinalizing = info.kind == "Namespace"
                     && !(object[path: ["spec", "finalizers"]]?.array ?? []).isEmpty

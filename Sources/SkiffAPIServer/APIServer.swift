@@ -47,6 +47,7 @@ public struct APIServer: Sendable {
         case (.health, .get): return APIResponse(contentType: "text/plain; charset=utf-8", body: .bytes(Array("ok".utf8)))
         // An empty OpenAPI v2 document lets kubectl skip client-side validation (K8S-API.md §4).
         case (.openAPIV2, .get): return APIResponse(contentType: "application/octet-stream", body: .bytes([]))
+        case (.openAPIV3, .get): throw Route.notFound
         case (.apiVersions, .get):
             if request.wantsAggregatedDiscovery {
                 return APIResponse(

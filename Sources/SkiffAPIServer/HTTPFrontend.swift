@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import SkiffAPI
 
 /// Puts `APIServer` on HTTP: turns Hummingbird requests into `APIRequest`s and back, checks the
@@ -63,8 +64,20 @@ struct HTTPFrontend: HTTPResponder {
             return Response(
                 status: status, headers: headers,
                 body: ResponseBody { writer in
-                    for await chunk in stream {
-                        try await writer.write(ByteBuffer(bytes: chunk))
+                    // A watch may run for half an hour: end it when the master shuts down
+                    // rather than holding shutdown until its timeout.
+                    let (relay, relayInput) = AsyncStream<[UInt8]>.makeStream()
+                    let forward = Task {
+                        for await chunk in stream { relayInput.yield(chunk) }
+                        relayInput.finish()
+                    }
+                    defer { forward.cancel() }
+                    try await withGracefulShutdownHandler {
+                        for await chunk in relay {
+                            try await writer.write(ByteBuffer(bytes: chunk))
+                        }
+                    } onGracefulShutdown: {
+                        relayInput.finish()
                     }
                     try await writer.finish(nil)
                 })

@@ -87,10 +87,32 @@ enum ObjectPreparation {
         case "Namespace": object["status"] = ["phase": "Active"]
         case "PersistentVolumeClaim", "PersistentVolume": object["status"] = ["phase": "Pending"]
         case "Service": object["status"] = ["loadBalancer": [:]]
+        // Counters Go always serialises; the Python client requires them.
+        case "ReplicaSet", "ReplicationController", "StatefulSet": object["status"] = ["replicas": 0]
+        case "DaemonSet":
+            object["status"] = [
+                "currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0, "numberReady": 0,
+            ]
         default:
             object["status"] = kindsWithoutStatus.contains(info.kind) ? nil : [:]
         }
         if info.kind == "Job" { labelJob(&object) }
+        if info.kind == "Secret" { mergeStringData(&object) }
+    }
+
+    /// `stringData` is write-only convenience: its values are base64-encoded into `data`
+    /// (overriding the same keys there) and the field itself is never stored.
+    static func mergeStringData(_ secret: inout JSON) {
+        guard let strings = secret["stringData"]?.object else {
+            secret["stringData"] = nil
+            return
+        }
+        var data = secret["data"]?.object ?? [:]
+        for (key, value) in strings {
+            if let text = value.string { data[key] = .string(Data(text.utf8).base64EncodedString()) }
+        }
+        secret["data"] = .object(data)
+        secret["stringData"] = nil
     }
 
     /// Keeps what the client may not change on a main-resource update; bumps generation when
@@ -101,6 +123,7 @@ enum ObjectPreparation {
         }
         new[path: ["metadata", "resourceVersion"]] = nil
         if !kindsWithoutStatus.contains(info.kind) { new["status"] = existing["status"] }
+        if info.kind == "Secret" { mergeStringData(&new) }
         if hasGeneration(info.kind), specChanged(new, existing) {
             new[path: ["metadata", "generation"]] = .int((existing[path: ["metadata", "generation"]]?.int ?? 0) + 1)
         }

@@ -126,3 +126,16 @@ extension SkiffError.Code {
 
     static func fromHTTP(_ status: Int) -> SkiffError.Code { all.first { $0.httpStatus == status } ?? .internalError }
 }
+
+extension APIClient {
+    /// A request with a raw body (tests of malformed input).
+    package func makeRawRequest(_ method: String, _ path: String, body: [UInt8], contentType: String) -> HTTPClientRequest {
+        makeRequest(method, path, query: [], body: body, contentType: contentType, accept: "application/json")
+    }
+
+    /// Status and body, whatever the status.
+    package func executeRaw(_ request: HTTPClientRequest) async throws -> (Int, [UInt8]) {
+        let response = try await http.execute(request, timeout: timeout)
+        return (Int(response.status.code), Array(try await response.body.collect(upTo: 64 << 20).readableBytesView))
+    }
+}

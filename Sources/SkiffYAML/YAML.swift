@@ -10,10 +10,13 @@ public enum YAML {
     public static func documents(_ text: String) throws(SkiffError) -> [JSON] {
         do {
             var result: [JSON] = []
-            for node in try Yams.compose_all(yaml: text) {
+            // The sequence keeps a parse error in `error` and ends early instead of throwing.
+            var nodes = try Yams.compose_all(yaml: text)
+            while let node = nodes.next() {
                 let value = try json(node)
                 if !value.isNull { result.append(value) }
             }
+            if let error = nodes.error { throw error }
             return result
         } catch let error as SkiffError {
             throw error

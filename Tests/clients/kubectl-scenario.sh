@@ -21,13 +21,7 @@ KEEP_GOING=${SKC_KEEP_GOING:-0}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skc-kubectl.XXXXXX")
 CACHE="$WORK/cache"   # fresh discovery cache: never reuse ~/.kube/cache
-BG_PIDS=()
-cleanup() {
-  local p
-  for p in "${BG_PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'rm -rf "$WORK"' EXIT
 
 k() { "$KUBECTL" --kubeconfig "$KC" --cache-dir "$CACHE" "$@"; }
 
@@ -55,6 +49,7 @@ fail() {
 # run CMD...: run it, keep combined stdout+stderr in OUT and the status in RC.
 run() {
   CMD="$*"
+  [[ $1 == k ]] && CMD="kubectl ${CMD#k }"
   set +e
   OUT=$("$@" 2>&1)
   RC=$?
@@ -309,11 +304,14 @@ seeded_name() {
 }
 
 # ---------------------------------------------------------------- steps
+# Version differences handled below without branching: 1.20 prints
+# "Server Version: version.Info{Major:"1", ... GitVersion:"v1.33.0-skiff", ...}" where 1.30+
+# print "Server Version: v1.33.0-skiff"; one regex matches both. No other step needs to
+# branch on $MINOR: every command used here exists with the same output in 1.20-1.33
+# (the request bodies differ, e.g. protobuf from 1.32 on; that is the server's business).
 step_version() {
   must k version
   has '^Client Version: '
-  # 1.20 prints "Server Version: version.Info{Major:"1", ... GitVersion:"v1.33.0-skiff", ...}",
-  # 1.30+ print "Server Version: v1.33.0-skiff": match both.
   has 'Server Version: .*v1\.[0-9]+'
   must k version -o json
   has '"serverVersion"'
@@ -387,6 +385,13 @@ step_service_defaults() {
   has "^skc-$S +ClusterIP +"
   jp "service/skc-$S" '{.spec.type}'; eq "ClusterIP"
   jp "service/skc-$S" '{.spec.sessionAffinity}'; eq "None"
+}
+
+# Secret.stringData is write-only: the API server merges it into .data (base64) and never
+# stores or returns stringData. Manifests with stringData are common.
+step_secret_string_data() {
+  jp "secret/skc-$S" '{.data.password}'; eq "czNjcmV0"     # base64("s3cret")
+  jp "secret/skc-$S" '{.stringData}'; eq ""
 }
 
 step_get_label_selector() {
@@ -497,6 +502,39 @@ EOF
   jp "deployment/$d" '{.metadata.managedFields[*].manager}'; hasfixed "kubectl"
 }
 
+# Server-side dry runs (dryRun=All) must never change what is stored: `diff` (a dry-run
+# PATCH), `apply --dry-run=server` (PATCH), `apply --server-side --dry-run=server` (apply
+# PATCH), `replace --dry-run=server` (PUT), `delete --dry-run=server` (DELETE with
+# DeleteOptions.dryRun) and `create --dry-run=server` (POST).
+cm_yaml() { # NAME VALUE
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n  labels: {skcrun: "%s"}\ndata:\n  key: "%s"\n' "$1" "$ID" "$2"
+}
+step_dry_run() {
+  local c="skc-dry-$S"
+  cm_yaml "$c" one >"$M/dry1.yaml"
+  cm_yaml "$c" two >"$M/dry2.yaml"
+  must k apply -f "$M/dry1.yaml"
+  run k diff -f "$M/dry2.yaml"
+  [[ $RC -eq 1 ]] || fail "kubectl diff should exit 1 (differences found)"
+  has '^-  key: one'; has '^\+  key: two'
+  jp "configmap/$c" '{.data.key}'; [[ "$OUT" == one ]] || { CMD="kubectl diff -f dry2.yaml"; fail "kubectl diff changed the live object (data.key=$OUT)"; }
+  must k apply -f "$M/dry2.yaml" --dry-run=server
+  has "configmap/$c configured \(server dry run\)"
+  jp "configmap/$c" '{.data.key}'; [[ "$OUT" == one ]] || fail "apply --dry-run=server changed data.key to $OUT"
+  must k apply --server-side -f "$M/dry2.yaml" --dry-run=server
+  jp "configmap/$c" '{.data.key}'; [[ "$OUT" == one ]] || fail "apply --server-side --dry-run=server changed data.key to $OUT"
+  must k replace -f "$M/dry2.yaml" --dry-run=server
+  jp "configmap/$c" '{.data.key}'; [[ "$OUT" == one ]] || fail "replace --dry-run=server changed data.key to $OUT"
+  must k delete configmap "$c" --dry-run=server
+  has "configmap \"$c\" deleted \(server dry run\)"
+  must k get configmap "$c"
+  cm_yaml "$c-new" x >"$M/dry3.yaml"
+  must k create -f "$M/dry3.yaml" --dry-run=server
+  mustfail k get configmap "$c-new"
+  hasfixed "NotFound"
+  must k delete configmap "$c"
+}
+
 step_delete() {
   local p="skc-del-$S" d="skc-delf-$S"
   pod_yaml "$p" busybox "" >"$M/del-pod.yaml"
@@ -550,6 +588,32 @@ step_create_deployment() {
   jp "deployment/$d" '{.spec.replicas}'; eq "1"
 }
 
+# `kubectl create <generator>`: JSON from 1.20-1.31, protobuf from 1.32 on (K8S-API.md §7).
+# The stored objects must be what the same request in JSON gives: Go's protobuf encoder
+# writes zero scalars (hostPort 0, nodePort 0, paused false, …) that JSON would omit.
+step_create_generators() {
+  local n="skc-gen-$S"
+  must k create configmap "$n" --from-literal=a=b
+  jp "configmap/$n" '{.data.a}'; eq "b"
+  must k create secret generic "$n" --from-literal=p=q
+  jp "secret/$n" '{.data.p}'; eq "cQ=="          # base64("q")
+  must k create serviceaccount "$n"
+  must k create job "$n" --image=busybox -- echo hi
+  jp "job/$n" '{.spec.template.spec.containers[0].command}'; eq '["echo","hi"]'
+  jp "job/$n" '{.spec.template.spec.restartPolicy}'; eq "Never"
+  must k create service clusterip "$n" --tcp=80:8080
+  jp "service/$n" '{.spec.ports[0].port} {.spec.ports[0].targetPort}'; eq "80 8080"
+  jp "service/$n" '{.spec.ports[0].nodePort}'; eq ""
+  jp "service/$n" '{.spec.healthCheckNodePort}'; eq ""
+  must k create deployment "$n" --image=nginx:1.25 --replicas=2 --port=80
+  jp "deployment/$n" '{.spec.replicas} {.spec.template.spec.containers[0].ports[0].containerPort}'; eq "2 80"
+  jp "deployment/$n" '{.spec.template.spec.containers[0].ports[0].hostPort}'; eq ""
+  jp "deployment/$n" '{.spec.template.spec.hostNetwork}'; eq ""
+  jp "deployment/$n" '{.spec.paused}'; eq ""
+  jp "deployment/$n" '{.spec.template.metadata.generation}'; eq ""
+  must k delete configmap,secret,serviceaccount,job,service,deployment "$n" --wait=false
+}
+
 watch_shows() { grep -qE -- "$1" "$2"; }
 step_get_watch() {
   local p="skc-watch-$S" f="$WORK/watch.out" pid
@@ -558,7 +622,7 @@ step_get_watch() {
   # -L shows the label as a column, so the MODIFIED event's row shows the new value.
   timeout 20 "$KUBECTL" --kubeconfig "$KC" --cache-dir "$CACHE" get pods -w -L skcw -l "skcrun=$ID" >"$f" 2>&1 &
   pid=$!
-  BG_PIDS+=("$pid")
+  trap "kill $pid 2>/dev/null || true" EXIT   # this step runs in a subshell
   CMD="kubectl get pods -w -L skcw -l skcrun=$ID"
   if ! wait_for 10 watch_shows "^$p .* before" "$f"; then OUT=$(cat "$f"); fail "the watch never listed $p"; fi
   must k label pod "$p" skcw=after --overwrite
@@ -654,13 +718,16 @@ step_cleanup() {
   must k delete -f "$M/sel.yaml" --wait=false
   if [[ -f "$M/event.yaml" ]]; then must k delete -f "$M/event.yaml" --wait=false; fi
   # what the other steps made: all of it carries skcrun=<id> (expose copies the deployment's labels)
-  must k delete pods,services,deployments -l "skcrun=$ID" --wait=false
+  must k delete pods,services,deployments,configmaps -l "skcrun=$ID" --wait=false
+  must k delete configmap,secret,serviceaccount,job,service,deployment "skc-gen-$S" --wait=false --ignore-not-found
   must k get pods,services,deployments -l "skcrun=$ID" -o name
   hasnot "skc-(create|run|watch|apply|ssa|seed)-$S"
 }
 
-STEPS=(version seed_every_kind get_every_kind service_defaults get_label_selector create_pod apply_client_side
-  apply_server_side apply_server_side_removes delete scale run expose create_deployment get_watch describe namespace
+STEPS=(version seed_every_kind get_every_kind service_defaults secret_string_data
+  get_label_selector create_pod apply_client_side
+  apply_server_side apply_server_side_removes dry_run delete scale run expose create_deployment
+  create_generators get_watch describe namespace
   not_found invalid_pod cleanup)
 if [[ -n "${SKC_STEPS:-}" ]]; then read -r -a STEPS <<<"$SKC_STEPS"; fi
 

@@ -1,0 +1,49 @@
+# Skiff — the two commands the README promises: `make run` and `make test`.
+# Both install the Debian packages they need (as root, apt-get update first) when missing.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+DATA ?= $(CURDIR)/.skiff
+LISTEN ?= 127.0.0.1:6443
+TOOLS := $(CURDIR)/.tools
+DEB_PACKAGES := libsqlite3-dev python3-venv
+BIN := $(CURDIR)/.build/debug
+
+.PHONY: build run stop test bench fmt lint deps client-tools
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing (run as root, or apt-get install them)"; exit 1; fi; \
+		echo "installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# The real clients the tests drive: kubectl 1.20 from Debian (extracted, never installed over
+# /usr/bin/kubectl) and the official Python client in a venv. kubectl 1.30/1.33 ship with the machine.
+client-tools: deps
+	@bash Tests/clients/fetch-kubectl-1.20.sh $(TOOLS)/kubectl-1.20
+	@bash Tests/clients/setup-python.sh $(TOOLS)/venv
+
+run: build
+	$(BIN)/skiff cluster up --data-dir $(DATA) --listen $(LISTEN)
+
+stop:
+	@if [ -x $(BIN)/skiff ]; then $(BIN)/skiff cluster down --data-dir $(DATA); else echo "nothing built, nothing running"; fi
+
+test: deps client-tools
+	$(SWIFT) build --build-tests
+	SKIFF_TOOLS=$(TOOLS) $(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product skiffd
+	$(SWIFT) build -c release --product skiff-bench
+	$(CURDIR)/.build/release/skiff-bench --skiffd $(CURDIR)/.build/release/skiffd
+
+fmt:
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift

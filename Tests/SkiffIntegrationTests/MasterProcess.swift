@@ -1,0 +1,130 @@
+import Foundation
+import SkiffAPI
+import SkiffClient
+import Testing
+
+/// Paths of this checkout, found from this file so tests run from any directory.
+enum Checkout {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var binaries: URL { root.appendingPathComponent(".build/debug") }
+    static var skiffd: String { binaries.appendingPathComponent("skiffd").path }
+    static var skiff: String { binaries.appendingPathComponent("skiff").path }
+    static var tools: String { ProcessInfo.processInfo.environment["SKIFF_TOOLS"] ?? root.appendingPathComponent(".tools").path }
+}
+
+/// A real `skiffd master` on a short temp directory (Unix socket paths are limited to 108
+/// bytes), on a free HTTPS port. `stop()` ends it by PID and removes the directory; tests call
+/// it in `defer`, so it runs even when the body throws.
+final class MasterProcess: @unchecked Sendable {
+    let directory: String
+    private(set) var process: Process
+    var socketPath: String { directory + "/api.sock" }
+    var kubeconfigPath: String { directory + "/kubeconfig" }
+
+    init() async throws {
+        directory = "/tmp/skt-" + String(UUID().uuidString.prefix(8)).lowercased()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        process = Process()
+        try await start()
+    }
+
+    /// Starts (or restarts) the master on the same directory and waits until it serves.
+    func start() async throws {
+        try? FileManager.default.removeItem(atPath: kubeconfigPath)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Checkout.skiffd)
+        p.arguments = ["master", "--data-dir", directory, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        if !FileManager.default.fileExists(atPath: directory + "/master.log") {
+            _ = FileManager.default.createFile(atPath: directory + "/master.log", contents: nil)
+        }
+        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/master.log"))
+        logHandle.seekToEndOfFile()
+        p.standardOutput = logHandle
+        p.standardError = logHandle
+        try p.run()
+        process = p
+        let client = try APIClient(endpoint: .unixSocket(path: socketPath), timeout: .seconds(2))
+        for _ in 0..<300 {
+            if FileManager.default.fileExists(atPath: kubeconfigPath),
+                (try? await client.send("GET", "/readyz", accept: "*/*")) != nil
+            {
+                // The built-in namespaces come from the namespace controller right after start.
+                if (try? await client.get(Resources.lookup("ns")!, namespace: nil, name: "default")) != nil { return }
+            }
+            guard p.isRunning else { throw SkiffError.internalError("skiffd master exited: \(self.log())") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw SkiffError.internalError("skiffd master did not become ready: \(log())")
+    }
+
+    func log() -> String { (try? String(contentsOfFile: directory + "/master.log", encoding: .utf8)) ?? "" }
+
+    func socketClient() throws -> APIClient { try APIClient(endpoint: .unixSocket(path: socketPath)) }
+
+    func tcpClient() throws -> APIClient { try APIClient(endpoint: ClusterEndpoint.fromKubeconfig(kubeconfigPath)) }
+
+    /// SIGKILL, as a crash: no shutdown code runs.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and SIGKILL if the master has not exited within 5 s.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            for _ in 0..<100 where process.isRunning { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A fresh master for the body, always stopped afterwards.
+func withMaster<T>(_ body: (MasterProcess) async throws -> T) async throws -> T {
+    let master = try await MasterProcess()
+    defer { master.stop() }
+    return try await body(master)
+}
+
+/// Runs a program to completion, with output captured.
+struct CommandResult {
+    var status: Int32
+    var output: String
+}
+
+func runProgram(_ path: String, _ args: [String], environment: [String: String]? = nil, stdin: String? = nil)
+    throws -> CommandResult
+{
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    let input = Pipe()
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CommandResult(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+}
+
+extension Resources {
+    static func named(_ name: String) -> ResourceInfo {
+        guard let info = lookup(name) else { preconditionFailure("no resource \(name)") }
+        return info
+    }
+}
+
+func podManifest(_ name: String, labels: [String: String] = [:], image: String = "busybox") -> JSON {
+    [
+        "apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "labels": JSON(labels)],
+        "spec": ["containers": [["name": "main", "image": .string(image)]]],
+    ]
+}
