@@ -79,6 +79,13 @@ let package = Package(
         ),
         .executableTarget(name: "skiff", dependencies: ["SkiffCommands"], swiftSettings: strict),
         .executableTarget(
+            name: "skiff-bench",
+            dependencies: [
+                "SkiffAPI", "SkiffClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "skiffd",
             dependencies: [
                 "SkiffAPIServer",

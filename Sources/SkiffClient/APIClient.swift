@@ -21,6 +21,9 @@ public final class APIClient: Sendable {
             configuration.tlsConfiguration = tls
         }
         configuration.timeout = .init(connect: .seconds(5))
+        // Watches hold a connection each for minutes; with AHC's default of 8 per host, an
+        // informer-heavy process would queue ordinary requests behind them.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -1,0 +1,111 @@
+import Foundation
+import SkiffAPI
+import SkiffClient
+
+struct Row {
+    var name: String
+    var milliseconds: Double
+    var target: String
+    var slo: String
+    init(_ name: String, _ ms: Double, target: String, slo: String) {
+        self.name = name
+        self.milliseconds = ms
+        self.target = target
+        self.slo = slo
+    }
+}
+
+struct Latencies {
+    var samples: [Double]
+    var count: Int { samples.count }
+    func percentile(_ p: Double) -> Double {
+        guard !samples.isEmpty else { return .nan }
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+    var p50: Double { percentile(0.50) }
+    var p99: Double { percentile(0.99) }
+}
+
+enum Measure {
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
+
+    /// Open-loop load: request i starts at i/rate seconds whatever earlier ones do, so a slow
+    /// request shows in the percentiles instead of slowing the load (no coordinated omission).
+    static func atRate(_ rate: Int, seconds: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws
+        -> Latencies
+    {
+        let start = now()
+        let total = rate * seconds
+        return try await withThrowingTaskGroup(of: Double.self) { group in
+            for i in 0..<total {
+                let due = start + Double(i) * 1000 / Double(rate)
+                let wait = due - now()
+                if wait > 0 { try await Task.sleep(for: .milliseconds(wait)) }
+                group.addTask {
+                    let t0 = now()
+                    try await body(i)
+                    return now() - t0
+                }
+            }
+            var samples: [Double] = []
+            for try await s in group { samples.append(s) }
+            return Latencies(samples: samples)
+        }
+    }
+
+    static func repeated(_ n: Int, _ body: () async throws -> Void) async throws -> Latencies {
+        var samples: [Double] = []
+        for _ in 0..<n {
+            let t0 = now()
+            try await body()
+            samples.append(now() - t0)
+        }
+        return Latencies(samples: samples)
+    }
+}
+
+enum Fixture {
+    static func pod(_ name: String) -> JSON {
+        [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": ["name": .string(name), "labels": ["app": "bench", "tier": "web"]],
+            "spec": [
+                "containers": [[
+                    "name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"],
+                    "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["memory": "128Mi"]],
+                    "env": [["name": "MODE", "value": "bench"]], "ports": [["containerPort": 8080]],
+                ]]
+            ],
+        ]
+    }
+
+    /// Creates objects `prefix<from>` … `prefix<to-1>`, 8 at a time.
+    static func fill(_ client: APIClient, _ info: ResourceInfo, namespace: String, prefix: String, from: Int, to: Int)
+        async throws
+    {
+        guard from < to else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = from
+            for _ in 0..<8 where next < to {
+                let i = next
+                next += 1
+                group.addTask { _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i)) }
+            }
+            while try await group.next() != nil, next < to {
+                let i = next
+                next += 1
+                group.addTask { _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i)) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    static func object(_ info: ResourceInfo, _ prefix: String, _ i: Int) -> JSON {
+        if info.kind == "Pod" { return pod("\(prefix)\(i)") }
+        return [
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("\(prefix)\(i)"), "labels": ["app": "bench"]],
+            "data": ["config.yaml": .string(String(repeating: "key: value\n", count: 40))],
+        ]
+    }
+}
