@@ -57,7 +57,9 @@ extension APIServer {
             updated[path: ["spec", "replicas"]] = .int(replicas)
             return updated
         } prepare: { (new: JSON, existing: JSON) async throws(SkiffError) -> JSON in
-            try await self.admitUpdate(info, namespace: namespace, name: name, subresource: nil, new: new, existing: existing)
+            try await self.admitUpdate(
+                info, namespace: namespace, name: name, subresource: nil, new: new, existing: existing,
+                fieldManager: request.parameter("fieldManager"))
         }
         return .json(scale(of: try stored.decode(), revision: stored.revision))
     }

@@ -58,7 +58,9 @@ extension APIServer {
         ) {
             (_: JSON) throws(SkiffError) -> JSON in object
         } prepare: { (new: JSON, existing: JSON) async throws(SkiffError) -> JSON in
-            try await self.admitUpdate(info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing)
+            try await self.admitUpdate(
+                info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing,
+                fieldManager: request.parameter("fieldManager"))
         }
         return APIResponse(body: .bytes(stored.data))
     }
@@ -69,12 +71,20 @@ extension APIServer {
         let type = request.contentType
         let document = try ObjectPreparation.parseDocument(request.body, yaml: type.contains("yaml"))
         let key = info.key(namespace: namespace, name: name)
-        if type == "application/apply-patch+yaml", store.get(key: key) == nil, subresource == nil {
-            // Server-side apply creates what does not exist yet.
+        let isApply = type == "application/apply-patch+yaml"
+        let manager = request.parameter("fieldManager")
+        let force = request.parameter("force") == "true"
+        if isApply, manager?.isEmpty ?? true {
+            throw SkiffError.badRequest("PATCH, application/apply-patch+yaml requires the fieldManager parameter")
+        }
+        if isApply, store.get(key: key) == nil, subresource == nil {
+            // Server-side apply creates what does not exist yet, owned by the applier.
             var object = document
             try ObjectPreparation.checkKind(&object, info)
             try ObjectPreparation.placeNamespace(&object, info, namespace: namespace)
             object[path: ["metadata", "name"]] = .string(name)
+            object = try ServerSideApply.apply(
+                object, to: nil, kind: info.kind, manager: manager ?? "", force: force, now: nowString())
             let stored = try await create(info, namespace: namespace, object: object, dryRun: request.isDryRun)
             return APIResponse(status: 201, body: .bytes(stored.data))
         }
@@ -89,7 +99,9 @@ extension APIServer {
             case "application/json-patch+json": patched = try JSONPatch.apply(document, to: existing)
             case "application/strategic-merge-patch+json":
                 patched = try StrategicMergePatch.apply(document, to: existing, kind: info.kind)
-            case "application/apply-patch+yaml": patched = ServerSideApply.apply(document, to: existing, kind: info.kind)
+            case "application/apply-patch+yaml":
+                patched = try ServerSideApply.apply(
+                    document, to: existing, kind: info.kind, manager: manager ?? "", force: force, now: self.nowString())
             default:
                 throw SkiffError(
                     .unsupportedMediaType,
@@ -102,7 +114,9 @@ extension APIServer {
             try ObjectPreparation.placeNamespace(&patched, info, namespace: namespace)
             return patched
         } prepare: { (new: JSON, existing: JSON) async throws(SkiffError) -> JSON in
-            try await self.admitUpdate(info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing)
+            try await self.admitUpdate(
+                info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing,
+                fieldManager: isApply ? nil : manager)
         }
         return APIResponse(body: .bytes(stored.data))
     }
@@ -119,9 +133,18 @@ extension APIServer {
 
     /// Server-owned fields, then admission, for an update of the main resource or `/status`.
     func admitUpdate(
-        _ info: ResourceInfo, namespace: String?, name: String, subresource: String?, new: JSON, existing: JSON
+        _ info: ResourceInfo, namespace: String?, name: String, subresource: String?, new: JSON, existing: JSON,
+        fieldManager: String? = nil
     ) async throws(SkiffError) -> JSON {
         var object = new
+        // Once an object is under server-side apply, other writers' fields are recorded as theirs,
+        // so a later apply does not remove them. Objects nobody applied stay without managedFields.
+        if let fieldManager, !fieldManager.isEmpty, existing[path: ["metadata", "managedFields"]] != nil {
+            object = ServerSideApply.recordUpdate(
+                old: existing, new: object, manager: fieldManager, subresource: subresource, now: nowString())
+        } else if object[path: ["metadata", "managedFields"]] == nil {
+            object[path: ["metadata", "managedFields"]] = existing[path: ["metadata", "managedFields"]]
+        }
         if subresource == "status" {
             ObjectPreparation.prepareForStatusUpdate(&object, existing: existing)
         } else {

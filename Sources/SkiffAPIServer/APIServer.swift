@@ -45,8 +45,9 @@ public struct APIServer: Sendable {
         switch (route, request.method) {
         case (.version, .get): return .json(Discovery.version)
         case (.health, .get): return APIResponse(contentType: "text/plain; charset=utf-8", body: .bytes(Array("ok".utf8)))
-        // An empty OpenAPI v2 document lets kubectl skip client-side validation (K8S-API.md §4).
-        case (.openAPIV2, .get): return APIResponse(contentType: "application/octet-stream", body: .bytes([]))
+        // Paths with dryRun for kubectl 1.20's dry-run check, no schemas so no client-side
+        // validation (K8S-API.md §4). octet-stream: kubectl rejects the protobuf media type it asked for.
+        case (.openAPIV2, .get): return APIResponse(contentType: "application/octet-stream", body: .bytes(Self.openAPIDocument))
         case (.openAPIV3, .get): throw Route.notFound
         case (.apiVersions, .get):
             if request.wantsAggregatedDiscovery {
@@ -105,4 +106,9 @@ public struct APIServer: Sendable {
     }
 
     func nowString() -> String { RFC3339.format(now()) }
+
+    static let openAPIDocument: [UInt8] = OpenAPIV2Document.protobuf(
+        for: Resources.all.map {
+            .init(group: $0.group, version: $0.version, resource: $0.resource, kind: $0.kind, namespaced: $0.namespaced)
+        })
 }

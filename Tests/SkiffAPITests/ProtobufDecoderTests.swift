@@ -81,6 +81,39 @@ struct ProtobufDecoderTests {
         }
     }
 
+    @Test("zero scalars: omitempty non-pointer fields dropped, pointer and non-omitempty ones kept")
+    func zeroScalars() throws {
+        let body = ProtoWriter.body("apps/v1", "Deployment") { d in
+            d.message(1) { $0.string(1, "d"); $0.int(7, 0); $0.string(3, "") }  // generation 0, namespace ""
+            d.message(2) { spec in
+                spec.int(1, 0)  // replicas *int32: 0 was set on purpose
+                spec.int(5, 0)  // minReadySeconds int32 omitempty
+                spec.int(7, 0)  // paused bool omitempty
+                spec.int(9, 0)  // progressDeadlineSeconds *int32
+                spec.message(3) { template in
+                    template.message(2) { pod in
+                        pod.int(11, 0)  // hostNetwork bool omitempty
+                        pod.message(2) { c in
+                            c.string(1, "")  // name string without omitempty: JSON writes "" too
+                            c.string(2, "")  // image string omitempty
+                            c.message(6) { $0.int(2, 0); $0.int(3, 0) }  // hostPort omitempty, containerPort not
+                        }
+                    }
+                }
+            }
+        }
+        let d = try KubernetesProtobuf.decode(body)
+        #expect(d["metadata"] == ["name": "d"])
+        #expect(d["spec"] == [
+            "replicas": 0, "progressDeadlineSeconds": 0,
+            "template": ["spec": ["containers": [["name": "", "ports": [["containerPort": 0]]]]]],
+        ])
+        let pvc = try KubernetesProtobuf.decode(ProtoWriter.body("v1", "PersistentVolumeClaim") { pvc in
+            pvc.message(2) { $0.string(5, "") }  // storageClassName *string: "" means "no class"
+        })
+        #expect(pvc["spec"] == ["storageClassName": ""])
+    }
+
     @Test("map values and list elements keep empty strings; later fields override earlier ones")
     func emptiesInsideCollections() throws {
         let cm = try KubernetesProtobuf.decode(ProtoWriter.body("v1", "ConfigMap") { cm in

@@ -1,4 +1,4 @@
-/// A simplified server-side apply, for `PATCH` with `Content-Type: application/apply-patch+yaml`
+/// Server-side apply, for `PATCH` with `Content-Type: application/apply-patch+yaml`
 /// (`kubectl apply --server-side`, the Python client's `server_side_apply`, controllers using
 /// client-go's `Apply`).
 ///
@@ -8,21 +8,22 @@
 /// other list is replaced. `$` directives have no meaning here (they are ordinary, unknown keys), and
 /// a `null` in the applied configuration deletes the field.
 ///
-/// What is deliberately NOT implemented: field ownership. Real server-side apply records, in
-/// `metadata.managedFields`, which manager (`fieldManager`) set each field, and uses it to
-///   - remove a field that the same manager applied before and has now left out of its configuration;
-///   - report a 409 Conflict when a manager applies a different value to a field another manager
-///     owns (unless `force=true`);
-///   - key some lists by several fields (container `ports` by `containerPort` + `protocol`).
-/// None of that happens here, so for users:
-///   - removing a field (a label, an env var, a container) from the applied manifest does NOT remove
-///     it from the live object; set it to `null`, use a strategic merge patch or delete it by update;
-///   - applies never conflict, whoever changed the field last: the latest apply wins;
-///   - `managedFields` is neither written nor read, and `force` / `fieldManager` change nothing.
+/// Field ownership (`metadata.managedFields`) is in `ServerSideApply+Ownership.swift`:
+/// `apply(_:to:kind:manager:force:now:)` removes what a manager stopped applying and reports
+/// conflicts, and `recordUpdate` records the owner of fields that other writes change. What remains
+/// simpler than Kubernetes:
+///   - lists are keyed by the single merge key of `PatchStrategy` (Kubernetes keys container `ports`
+///     by `containerPort` + `protocol`), and the few structs Kubernetes owns whole are not known
+///     beyond workload `spec.selector`;
+///   - no conversion between API versions: an entry's `apiVersion` is recorded, never used;
+///   - Kubernetes caps the number of `Update` entries (merging old ones); Skiff does not.
+///
+/// The three-argument `apply(_:to:kind:)` below only merges: it neither reads nor writes
+/// `managedFields` (for callers that have no field manager).
 public enum ServerSideApply {
-    /// Returns the object to store. With no live object (`live == nil`) the applied configuration is
-    /// the new object (the API server then creates it, as apply does for a missing object); its
-    /// null members are dropped, since a null means "no such field" in apply.
+    /// Merges only (no ownership): returns the object to store. With no live object (`live == nil`)
+    /// the applied configuration is the new object (the API server then creates it, as apply does
+    /// for a missing object); its null members are dropped, since a null means "no such field".
     public static func apply(_ applied: JSON, to live: JSON?, kind: String) -> JSON {
         guard let live else { return removingNulls(applied) }
         return merge(applied, into: live, path: [], kind: kind)

@@ -18,6 +18,10 @@ struct ProtoSchema: Sendable {
         /// An embedded Go struct tagged `json:",inline"` (`Volume.volumeSource`): its fields go
         /// into the parent object, not under `name`.
         var inline: Bool
+        /// A non-pointer Go field tagged `json:",omitempty"` (`minReadySeconds`, `paused`): Go's
+        /// protobuf marshaller writes its zero, its JSON encoder does not, so the decoder drops it.
+        /// Pointer fields (`replicas`) and fields without omitempty (`containerPort`) keep zeros.
+        var omitEmpty: Bool = false
         /// Fully qualified name of the message type, without the leading dot; empty for scalars.
         var messageType: String
     }
@@ -50,13 +54,13 @@ struct ProtoSchema: Sendable {
                 continue
             }
             guard parts.count >= 3, let number = Int(parts[0]) else { continue }
-            // The type code carries flag letters: `11r` repeated, `11i` inline.
+            // The type code carries flag letters: `11r` repeated, `11i` inline, `5o` omitempty.
             let flags = parts[2].drop(while: \.isNumber)
             guard let code = Int(parts[2].prefix(while: \.isNumber)), let type = FieldType(rawValue: code)
             else { continue }
             current.fields[number] = Field(
                 name: String(parts[1]), type: type, repeated: flags.contains("r"), inline: flags.contains("i"),
-                messageType: parts.count > 3 ? String(parts[3]) : "")
+                omitEmpty: flags.contains("o"), messageType: parts.count > 3 ? String(parts[3]) : "")
         }
         if let currentName { messages[currentName] = current }
         self.messages = messages

@@ -1,9 +1,12 @@
 /// Turns one protobuf message into a JSON object, field by field, as the schema describes it.
 ///
 /// Go's generated marshallers write non-pointer fields even when empty, where Kubernetes JSON
-/// omits them (`omitempty`). So singular `""`, `{}` and `[]` are dropped; numbers and booleans are
-/// kept because the schema cannot tell a pointer `replicas: 0` from a defaulted zero. Map values
-/// and list elements are never dropped: `data: {a: ""}` and `args: [""]` mean something.
+/// omits them (`omitempty`). So a singular zero scalar (`0`, `false`, `""`) is dropped when the
+/// schema flags its field `omitEmpty` (a non-pointer Go field tagged omitempty), and kept
+/// otherwise: a pointer's zero (`replicas: 0`) was set on purpose, and a field without omitempty
+/// (`containerPort: 0`) has its zero in JSON too. Empty messages (`{}`) are dropped except
+/// `keepEmpty` ones. Map values and list elements are never dropped: `data: {a: ""}` and
+/// `args: [""]` mean something.
 struct ProtobufMessageDecoder {
     typealias Field = ProtoSchema.Field
 
@@ -65,7 +68,7 @@ struct ProtobufMessageDecoder {
                 lists[field.name, default: []].append(value ?? .null)
             } else if field.inline {
                 if case .object(let members)? = value { inlined.merge(members) { _, new in new } }
-            } else if let value, !Self.isEmpty(value) || Self.keepEmpty.contains(field.messageType) {
+            } else if let value, !Self.omits(value, of: field) {
                 result[field.name] = value
             } else {
                 result[field.name] = nil  // a later empty occurrence still overrides an earlier one
@@ -77,6 +80,20 @@ struct ProtobufMessageDecoder {
         return inlined.merging(result) { _, own in own }
     }
 
+    /// Whether Kubernetes JSON leaves out this value of a singular field.
+    static func omits(_ value: JSON, of field: Field) -> Bool {
+        if field.type == .message { return isEmpty(value) && !keepEmpty.contains(field.messageType) }
+        guard field.omitEmpty else { return false }
+        switch value {
+        case .string(let s): return s.isEmpty
+        case .int(let n): return n == 0
+        case .double(let d): return d == 0
+        case .bool(let b): return !b
+        default: return false
+        }
+    }
+
+    /// An empty string, object or array: what a message-typed field decodes to when Go wrote its zero.
     static func isEmpty(_ value: JSON) -> Bool {
         switch value {
         case .string(let s): s.isEmpty
