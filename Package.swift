@@ -27,10 +27,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py"], swiftSettings: strict),
+        .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py", "README.md"], swiftSettings: strict),
         .target(
             name: "SkiffYAML",
             dependencies: ["SkiffAPI", .product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -56,6 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -67,6 +70,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -75,6 +79,7 @@ let package = Package(
                 "SkiffAPI", "SkiffClient", "SkiffYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .executableTarget(name: "skiff", dependencies: ["SkiffCommands"], swiftSettings: strict),

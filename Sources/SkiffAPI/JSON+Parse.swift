@@ -65,7 +65,8 @@ extension JSON {
             case UInt8(ascii: "f"): return try literal("false", .bool(false))
             case UInt8(ascii: "n"): return try literal("null", .null)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-            default: throw error("invalid character '\(Character(Unicode.Scalar(bytes[i])))' looking for beginning of value")
+            default:
+                throw error("invalid character '\(Character(Unicode.Scalar(bytes[i])))' looking for beginning of value")
             }
         }
 
@@ -102,7 +103,9 @@ extension JSON {
                 }
                 let key = try parseString()
                 skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+                    throw error("expected ':' after object key")
+                }
                 i += 1
                 skipSpace()
                 result[key] = try parseValue()

@@ -89,7 +89,9 @@ public struct SkiffError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// `Invalid value: "x": message`, as Kubernetes words it.
         public static func invalid(_ field: String, _ value: JSON, _ message: String) -> Cause {
-            Cause(reason: "FieldValueInvalid", message: "Invalid value: \(value.quotedForMessage): \(message)", field: field)
+            Cause(
+                reason: "FieldValueInvalid", message: "Invalid value: \(value.quotedForMessage): \(message)",
+                field: field)
         }
 
         public static func notSupported(_ field: String, _ value: JSON, _ supported: [String]) -> Cause {

@@ -3,7 +3,9 @@ import SkiffAPI
 /// One API call, parsed from HTTP and independent of the HTTP library, so handlers can be
 /// tested without a socket.
 public struct APIRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE" }
+    public enum Method: String, Sendable {
+        case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+    }
 
     public var method: Method
     public var path: String
@@ -142,7 +144,9 @@ extension SkiffError {
             if let uid = details?.uid { d["uid"] = .string(uid) }
             if !causes.isEmpty {
                 d["causes"] = .array(
-                    causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })
+                    causes.map {
+                        ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)]
+                    })
             }
             status["details"] = d
         }

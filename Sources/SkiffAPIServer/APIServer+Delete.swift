@@ -13,9 +13,11 @@ struct DeleteOptions {
     init(_ request: APIRequest) throws(SkiffError) {
         var body: JSON = [:]
         if !request.body.isEmpty { body = try ObjectPreparation.parseDocument(request.body, yaml: false) }
-        gracePeriodSeconds = body["gracePeriodSeconds"]?.int ?? request.parameter("gracePeriodSeconds").flatMap { Int64($0) }
+        gracePeriodSeconds =
+            body["gracePeriodSeconds"]?.int ?? request.parameter("gracePeriodSeconds").flatMap { Int64($0) }
         propagationPolicy = body["propagationPolicy"]?.string ?? request.parameter("propagationPolicy")
-        if propagationPolicy == nil, body["orphanDependents"]?.bool ?? (request.parameter("orphanDependents") == "true") {
+        if propagationPolicy == nil, body["orphanDependents"]?.bool ?? (request.parameter("orphanDependents") == "true")
+        {
             propagationPolicy = "Orphan"
         }
         if let policy = propagationPolicy, !["Orphan", "Background", "Foreground"].contains(policy) {
@@ -52,7 +54,8 @@ extension APIServer {
             if let uid = options.preconditionUID, uid != object[path: ["metadata", "uid"]]?.string {
                 throw SkiffError(
                     .conflict,
-                    "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object[path: ["metadata", "uid"]]?.string ?? "")")
+                    "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object[path: ["metadata", "uid"]]?.string ?? "")"
+                )
             }
             if let rv = options.preconditionResourceVersion, rv != current.revision { throw conflict(info, name: name) }
             if options.dryRun { return object }
@@ -71,12 +74,13 @@ extension APIServer {
             }
             let grace = info.kind == "Pod" ? try podGracePeriod(object, options) : 0
             let alreadyDeleting = object[path: ["metadata", "deletionTimestamp"]]?.string != nil
-            let namespacePending = info.kind == "Namespace"
+            let namespacePending =
+                info.kind == "Namespace"
                 && !(object[path: ["spec", "finalizers"]]?.array ?? []).isEmpty
             if finalizers.isEmpty, grace == 0, !namespacePending {
                 do {
                     return try await store.delete(key: key, expectedRevision: current.revision).decode()
-                } catch where error.code == .conflict {
+                } catch  where error.code == .conflict {
                     continue
                 }
             }
@@ -94,7 +98,7 @@ extension APIServer {
             if info.kind == "Namespace" { object[path: ["status", "phase"]] = "Terminating" }
             do {
                 return try await store.update(key: key, object: object, expectedRevision: current.revision).decode()
-            } catch where error.code == .conflict {
+            } catch  where error.code == .conflict {
                 continue
             }
         }
@@ -128,7 +132,7 @@ extension APIServer {
             let ns = object[path: ["metadata", "namespace"]]?.string
             do {
                 deleted.append(try await delete(info, namespace: ns, name: name, options: options))
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 continue
             }
         }

@@ -10,7 +10,9 @@ extension APIServer {
         return stored
     }
 
-    func get(_ info: ResourceInfo, namespace: String?, name: String, request: APIRequest) throws(SkiffError) -> APIResponse {
+    func get(_ info: ResourceInfo, namespace: String?, name: String, request: APIRequest) throws(SkiffError)
+        -> APIResponse
+    {
         let stored = try storedObject(info, namespace: namespace, name: name)
         if request.wantsTable {
             let object = try stored.decode()
@@ -56,7 +58,9 @@ extension APIServer {
             let object = try stored.decode()
             if Self.matches(object, labels, fields) { objects.append(object) }
         }
-        if request.wantsTable { return .json(table(info, objects: objects, revision: listed.revision, request: request)) }
+        if request.wantsTable {
+            return .json(table(info, objects: objects, revision: listed.revision, request: request))
+        }
         var out: [UInt8] = listHeader(info, revision: listed.revision)
         for (n, object) in objects.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }

@@ -15,12 +15,16 @@ extension APIServer {
             }
         }
         var meta: JSON = [:]
-        for field in ["name", "namespace", "uid", "creationTimestamp"] { meta[field] = object[path: ["metadata", field]] }
+        for field in ["name", "namespace", "uid", "creationTimestamp"] {
+            meta[field] = object[path: ["metadata", field]]
+        }
         meta["resourceVersion"] = .string(String(revision))
         return [
             "kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta,
             "spec": ["replicas": .int(object[path: ["spec", "replicas"]]?.int ?? 0)],
-            "status": ["replicas": .int(object[path: ["status", "replicas"]]?.int ?? 0), "selector": .string(selector)],
+            "status": [
+                "replicas": .int(object[path: ["status", "replicas"]]?.int ?? 0), "selector": .string(selector),
+            ],
         ]
     }
 
@@ -29,7 +33,8 @@ extension APIServer {
         return .json(scale(of: try stored.decode(), revision: stored.revision))
     }
 
-    func updateScale(_ info: ResourceInfo, namespace: String?, name: String, request: APIRequest) async throws(SkiffError)
+    func updateScale(_ info: ResourceInfo, namespace: String?, name: String, request: APIRequest)
+        async throws(SkiffError)
         -> APIResponse
     {
         let document = try ObjectPreparation.parseDocument(request.body, yaml: false)
@@ -83,21 +88,28 @@ extension APIServer {
             var pod = existing
             pod[path: ["spec", "nodeName"]] = .string(node)
             var conditions = (pod[path: ["status", "conditions"]]?.array ?? []).filter { $0["type"] != "PodScheduled" }
-            conditions.append(["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now), "lastProbeTime": nil])
+            conditions.append([
+                "type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now), "lastProbeTime": nil,
+            ])
             pod[path: ["status", "conditions"]] = .array(conditions)
             return pod
-        } prepare: { new, _ in new }
-        return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201], status: 201)
+        } prepare: { new, _ in
+            new
+        }
+        return .json(
+            ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201], status: 201)
     }
 
     /// Logs and exec are served by the agent of the pod's node; until one serves it, say so.
     func nodeProxy(namespace: String?, name: String, request: APIRequest) async throws(SkiffError) -> APIResponse {
         let pod = try storedObject(Resources.pods, namespace: namespace, name: name).decode()
         guard let node = pod[path: ["spec", "nodeName"]]?.string, !node.isEmpty else {
-            throw SkiffError.badRequest("pod \(name) is not scheduled to a node yet; there are no logs and nothing to exec into")
+            throw SkiffError.badRequest(
+                "pod \(name) is not scheduled to a node yet; there are no logs and nothing to exec into")
         }
         throw SkiffError(
             .serviceUnavailable,
-            "no agent serves node \"\(node)\": logs and exec for pod \(name) are available once a skiffd agent runs that node")
+            "no agent serves node \"\(node)\": logs and exec for pod \(name) are available once a skiffd agent runs that node"
+        )
     }
 }

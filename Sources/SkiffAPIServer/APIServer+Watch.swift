@@ -26,13 +26,15 @@ extension APIServer {
         let updates: AsyncStream<WatchUpdate>
         do {
             updates = try store.watch(prefix: prefix, after: start)
-        } catch where error.code == .gone {
+        } catch  where error.code == .gone {
             // A watch that cannot start says so inside a 200 stream, as an ERROR event.
             let event: JSON = ["type": "ERROR", "object": error.statusObject]
-            return APIResponse(body: .stream(AsyncStream { c in
-                c.yield(event.serialized() + [0x0A])
-                c.finish()
-            }))
+            return APIResponse(
+                body: .stream(
+                    AsyncStream { c in
+                        c.yield(event.serialized() + [0x0A])
+                        c.finish()
+                    }))
         }
         let replay = initial
         let deadline = timeout

@@ -12,7 +12,8 @@ extension APIServer {
     }
 
     /// The create path shared by POST and by server-side apply of an absent object.
-    func create(_ info: ResourceInfo, namespace: String?, object input: JSON, dryRun: Bool = false) async throws(SkiffError)
+    func create(_ info: ResourceInfo, namespace: String?, object input: JSON, dryRun: Bool = false)
+        async throws(SkiffError)
         -> StoredObject
     {
         var object = input
@@ -36,7 +37,7 @@ extension APIServer {
         }
         do {
             return try await store.create(key: key, object: attributes.object)
-        } catch where error.code == .alreadyExists {
+        } catch  where error.code == .alreadyExists {
             throw SkiffError.alreadyExists(resource: info.resource, group: info.group, name: name)
         }
     }
@@ -49,14 +50,16 @@ extension APIServer {
         try ObjectPreparation.placeNamespace(&object, info, namespace: namespace)
         let bodyName = object[path: ["metadata", "name"]]?.string ?? ""
         if !bodyName.isEmpty, bodyName != name {
-            throw SkiffError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            throw SkiffError.badRequest(
+                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         object[path: ["metadata", "name"]] = .string(name)
         let precondition = try resourceVersion(of: object)
         let stored = try await guaranteedUpdate(
             info, namespace: namespace, name: name, precondition: precondition, dryRun: request.isDryRun
         ) {
-            (_: JSON) throws(SkiffError) -> JSON in object
+            (_: JSON) throws(SkiffError) -> JSON in
+            object
         } prepare: { (new: JSON, existing: JSON) async throws(SkiffError) -> JSON in
             try await self.admitUpdate(
                 info, namespace: namespace, name: name, subresource: subresource, new: new, existing: existing,
@@ -101,11 +104,13 @@ extension APIServer {
                 patched = try StrategicMergePatch.apply(document, to: existing, kind: info.kind)
             case "application/apply-patch+yaml":
                 patched = try ServerSideApply.apply(
-                    document, to: existing, kind: info.kind, manager: manager ?? "", force: force, now: self.nowString())
+                    document, to: existing, kind: info.kind, manager: manager ?? "", force: force, now: self.nowString()
+                )
             default:
                 throw SkiffError(
                     .unsupportedMediaType,
-                    "the patch Content-Type \"\(type)\" is not supported: use application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json or application/apply-patch+yaml")
+                    "the patch Content-Type \"\(type)\" is not supported: use application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json or application/apply-patch+yaml"
+                )
             }
             try ObjectPreparation.checkKind(&patched, info)
             if patched[path: ["metadata", "name"]]?.string != name {
@@ -126,7 +131,8 @@ extension APIServer {
         guard let text = object[path: ["metadata", "resourceVersion"]]?.string, !text.isEmpty else { return nil }
         guard let rv = Int64(text) else {
             throw SkiffError.invalid(
-                kind: "Object", name: "", causes: [.invalid("metadata.resourceVersion", .string(text), "must be a number")])
+                kind: "Object", name: "",
+                causes: [.invalid("metadata.resourceVersion", .string(text), "must be a number")])
         }
         return rv
     }
@@ -180,7 +186,8 @@ extension APIServer {
                 return StoredObject(key: key, revision: current.revision, data: object.serialized())
             }
             do {
-                let namespaceFinalizing = info.kind == "Namespace"
+                let namespaceFinalizing =
+                    info.kind == "Namespace"
                     && !(object[path: ["spec", "finalizers"]]?.array ?? []).isEmpty
                 if object[path: ["metadata", "deletionTimestamp"]]?.string != nil,
                     (object[path: ["metadata", "finalizers"]]?.array ?? []).isEmpty, !namespaceFinalizing
@@ -188,10 +195,10 @@ extension APIServer {
                     return try await store.delete(key: key, expectedRevision: current.revision)
                 }
                 return try await store.update(key: key, object: object, expectedRevision: current.revision)
-            } catch where error.code == .conflict {
+            } catch  where error.code == .conflict {
                 if precondition != nil { throw conflict(info, name: name) }
                 continue
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 throw SkiffError.notFound(resource: info.resource, group: info.group, name: name)
             }
         }

@@ -44,21 +44,25 @@ public struct APIServer: Sendable {
         let route = try Route.parse(request.path)
         switch (route, request.method) {
         case (.version, .get): return .json(Discovery.version)
-        case (.health, .get): return APIResponse(contentType: "text/plain; charset=utf-8", body: .bytes(Array("ok".utf8)))
+        case (.health, .get):
+            return APIResponse(contentType: "text/plain; charset=utf-8", body: .bytes(Array("ok".utf8)))
         // Paths with dryRun for kubectl 1.20's dry-run check, no schemas so no client-side
         // validation (K8S-API.md §4). octet-stream: kubectl rejects the protobuf media type it asked for.
-        case (.openAPIV2, .get): return APIResponse(contentType: "application/octet-stream", body: .bytes(Self.openAPIDocument))
+        case (.openAPIV2, .get):
+            return APIResponse(contentType: "application/octet-stream", body: .bytes(Self.openAPIDocument))
         case (.openAPIV3, .get): throw Route.notFound
         case (.apiVersions, .get):
             if request.wantsAggregatedDiscovery {
                 return APIResponse(
-                    contentType: Discovery.aggregatedContentType, body: .bytes(Discovery.aggregated(core: true).serialized()))
+                    contentType: Discovery.aggregatedContentType,
+                    body: .bytes(Discovery.aggregated(core: true).serialized()))
             }
             return .json(Discovery.apiVersions())
         case (.apiGroups, .get):
             if request.wantsAggregatedDiscovery {
                 return APIResponse(
-                    contentType: Discovery.aggregatedContentType, body: .bytes(Discovery.aggregated(core: false).serialized()))
+                    contentType: Discovery.aggregatedContentType,
+                    body: .bytes(Discovery.aggregated(core: false).serialized()))
             }
             return .json(Discovery.apiGroupList())
         case (.apiGroup(let group), .get): return .json(Discovery.apiGroup(group))

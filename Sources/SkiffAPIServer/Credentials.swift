@@ -14,7 +14,9 @@ public struct Credentials: Sendable {
     public var token: String
 
     public static func loadOrCreate(in directory: URL) throws -> Credentials {
-        let files = ["ca.crt", "ca.key", "server.crt", "server.key", "token"].map { directory.appendingPathComponent($0) }
+        let files = ["ca.crt", "ca.key", "server.crt", "server.key", "token"].map {
+            directory.appendingPathComponent($0)
+        }
         if files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
             let text = try files.map { try String(contentsOf: $0, encoding: .utf8) }
             return Credentials(

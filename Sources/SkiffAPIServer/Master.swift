@@ -43,7 +43,9 @@ public struct Master {
 
         let socket = configuration.resolvedSocketPath
         guard socket.utf8.count < 108 else {
-            throw SkiffError.badRequest("socket path \(socket) is \(socket.utf8.count) bytes; Unix sockets allow 107: use a shorter --data-dir or --socket")
+            throw SkiffError.badRequest(
+                "socket path \(socket) is \(socket.utf8.count) bytes; Unix sockets allow 107: use a shorter --data-dir or --socket"
+            )
         }
         // A socket file left by a killed master would make bind fail with EADDRINUSE.
         unlink(socket)
@@ -58,14 +60,17 @@ public struct Master {
             logger: logger)
 
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map { .certificate($0) },
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map {
+                .certificate($0)
+            },
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         let kubeconfigPath = dir.appendingPathComponent("kubeconfig")
         let tcpApp = Application(
             responder: HTTPFrontend(server: server, requiredToken: credentials.token),
             server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "skiff"),
+            configuration: .init(
+                address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "skiff"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 // Written only once the port is bound, so a client that finds it can connect.
@@ -77,7 +82,8 @@ public struct Master {
                 } catch {
                     logger.error("cannot write kubeconfig", metadata: ["error": "\(error)"])
                 }
-                logger.info("serving", metadata: ["listen.https": "127.0.0.1:\(port)", "kubeconfig": "\(kubeconfigPath.path)"])
+                logger.info(
+                    "serving", metadata: ["listen.https": "127.0.0.1:\(port)", "kubeconfig": "\(kubeconfigPath.path)"])
             },
             logger: logger)
 

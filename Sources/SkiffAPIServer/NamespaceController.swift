@@ -27,7 +27,8 @@ public struct NamespaceController: Service {
     }
 
     func bootstrap() async {
-        for name in Self.builtIn where server.store.get(key: Resources.namespaces.key(namespace: nil, name: name)) == nil {
+        for name in Self.builtIn
+        where server.store.get(key: Resources.namespaces.key(namespace: nil, name: name)) == nil {
             let namespace: JSON = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
             do {
                 _ = try await server.create(Resources.namespaces, namespace: nil, object: namespace)
@@ -54,13 +55,15 @@ public struct NamespaceController: Service {
         let info = Resources.serviceAccounts
         guard server.store.get(key: info.key(namespace: namespace, name: "default")) == nil else { return }
         let account: JSON = [
-            "apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default", "namespace": .string(namespace)],
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": ["name": "default", "namespace": .string(namespace)],
         ]
         do {
             _ = try await server.create(info, namespace: namespace, object: account)
-        } catch where error.code == .alreadyExists || error.code == .forbidden {
+        } catch  where error.code == .alreadyExists || error.code == .forbidden {
         } catch {
-            logger.warning("cannot create default service account", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+            logger.warning(
+                "cannot create default service account", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
         }
     }
 
@@ -74,8 +77,10 @@ public struct NamespaceController: Service {
                     object[path: ["metadata", "deletionTimestamp"]] == nil
                 else { continue }
                 do {
-                    _ = try await server.delete(info, namespace: namespace, name: name, options: try DeleteOptions(APIRequest(method: .delete, path: "")))
-                } catch where error.code == .notFound {
+                    _ = try await server.delete(
+                        info, namespace: namespace, name: name,
+                        options: try DeleteOptions(APIRequest(method: .delete, path: "")))
+                } catch  where error.code == .notFound {
                 } catch {
                     logger.warning(
                         "cannot delete object of terminating namespace",

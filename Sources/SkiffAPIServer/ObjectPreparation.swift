@@ -20,7 +20,8 @@ enum ObjectPreparation {
         guard type.contains("json") || type.contains("yaml") || type == "*/*" || type.isEmpty else {
             throw SkiffError(
                 .unsupportedMediaType,
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
+            )
         }
         return try parseDocument(request.body, yaml: type.contains("yaml"))
     }
@@ -40,11 +41,13 @@ enum ObjectPreparation {
         guard object.object != nil else { throw SkiffError.badRequest("the request body must be a JSON object") }
         if let kind = object["kind"]?.string, !kind.isEmpty, kind != info.kind {
             throw SkiffError.badRequest(
-                "the kind of the body (\(kind)) does not match the resource \(info.qualifiedResource) (kind \(info.kind))")
+                "the kind of the body (\(kind)) does not match the resource \(info.qualifiedResource) (kind \(info.kind))"
+            )
         }
         if let apiVersion = object["apiVersion"]?.string, !apiVersion.isEmpty, apiVersion != info.apiVersion {
             throw SkiffError.badRequest(
-                "the apiVersion of the body (\(apiVersion)) does not match \(info.apiVersion) for \(info.qualifiedResource)")
+                "the apiVersion of the body (\(apiVersion)) does not match \(info.apiVersion) for \(info.qualifiedResource)"
+            )
         }
         object["kind"] = .string(info.kind)
         object["apiVersion"] = .string(info.apiVersion)
@@ -59,7 +62,8 @@ enum ObjectPreparation {
         if info.namespaced, let namespace {
             if let given = object[path: ["metadata", "namespace"]]?.string, !given.isEmpty, given != namespace {
                 throw SkiffError.badRequest(
-                    "the namespace of the provided object (\(given)) does not match the namespace sent on the request (\(namespace))")
+                    "the namespace of the provided object (\(given)) does not match the namespace sent on the request (\(namespace))"
+                )
             }
             object[path: ["metadata", "namespace"]] = .string(namespace)
         } else {
@@ -78,7 +82,9 @@ enum ObjectPreparation {
         var meta = object["metadata"] ?? [:]
         meta["uid"] = .string(UUID().uuidString.lowercased())
         meta["creationTimestamp"] = .string(now)
-        for field in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] { meta[field] = nil }
+        for field in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] {
+            meta[field] = nil
+        }
         if hasGeneration(info.kind) { meta["generation"] = 1 } else { meta["generation"] = nil }
         object["metadata"] = meta
         switch info.kind {
@@ -150,7 +156,8 @@ enum ObjectPreparation {
     /// Kubernetes' QoS class: Guaranteed when every container's cpu and memory limits equal its
     /// requests, BestEffort when nothing is requested or limited, Burstable otherwise.
     static func qosClass(_ pod: JSON) -> String {
-        let containers = (pod[path: ["spec", "containers"]]?.array ?? []) + (pod[path: ["spec", "initContainers"]]?.array ?? [])
+        let containers =
+            (pod[path: ["spec", "containers"]]?.array ?? []) + (pod[path: ["spec", "initContainers"]]?.array ?? [])
         var any = false
         var guaranteed = true
         for c in containers {

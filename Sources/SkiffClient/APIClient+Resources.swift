@@ -45,8 +45,10 @@ extension APIClient {
         async throws(SkiffError) -> JSON
     {
         let name = object[path: ["metadata", "name"]]?.string ?? ""
-        return try await send("PUT", Self.path(info, namespace: namespace, name: name, subresource: subresource), body: object)
-            .json
+        return try await send(
+            "PUT", Self.path(info, namespace: namespace, name: name, subresource: subresource), body: object
+        )
+        .json
     }
 
     public func patch(
@@ -78,7 +80,8 @@ extension APIClient {
         if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
         if let timeoutSeconds { query.append(("timeoutSeconds", String(timeoutSeconds))) }
         let request = makeRequest(
-            "GET", Self.path(info, namespace: namespace), query: query, body: nil, contentType: "", accept: "application/json")
+            "GET", Self.path(info, namespace: namespace), query: query, body: nil, contentType: "",
+            accept: "application/json")
         let http = self.http
         return AsyncThrowingStream { continuation in
             let task = Task {

@@ -62,7 +62,9 @@ public final class APIClient: Sendable {
         request.method = .init(rawValue: method)
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "User-Agent", value: "skiff/0.1")
-        if case .https(_, _, let token) = endpoint, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if case .https(_, _, let token) = endpoint, let token {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -76,7 +78,8 @@ public final class APIClient: Sendable {
         _ method: String, _ path: String, query: [(String, String)] = [], body: JSON? = nil,
         contentType: String = "application/json", accept: String = "application/json"
     ) async throws(SkiffError) -> Response {
-        let request = makeRequest(method, path, query: query, body: body?.serialized(), contentType: contentType, accept: accept)
+        let request = makeRequest(
+            method, path, query: query, body: body?.serialized(), contentType: contentType, accept: accept)
         do {
             let response = try await http.execute(request, timeout: timeout)
             let bytes = Array(try await response.body.collect(upTo: 512 * 1024 * 1024).readableBytesView)
@@ -96,14 +99,18 @@ public final class APIClient: Sendable {
     static func error(from response: Response) -> SkiffError {
         let code = SkiffError.Code.fromHTTP(response.status)
         guard let status = try? decodeJSON(response.body), status["kind"]?.string == "Status" else {
-            return SkiffError(code, "the server answered \(response.status): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+            return SkiffError(
+                code,
+                "the server answered \(response.status): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
         var error = SkiffError(code, status["message"]?.string ?? "unknown error")
         if let reason = status["reason"]?.string, let c = SkiffError.Code.fromReason(reason) { error.code = c }
         if let d = status["details"] {
             error.details = .init(name: d["name"]?.string, group: d["group"]?.string, kind: d["kind"]?.string)
             error.causes = (d["causes"]?.array ?? []).map {
-                .init(reason: $0["reason"]?.string ?? "", message: $0["message"]?.string ?? "", field: $0["field"]?.string ?? "")
+                .init(
+                    reason: $0["reason"]?.string ?? "", message: $0["message"]?.string ?? "",
+                    field: $0["field"]?.string ?? "")
             }
         }
         return error
@@ -132,7 +139,9 @@ extension SkiffError.Code {
 
 extension APIClient {
     /// A request with a raw body (tests of malformed input).
-    package func makeRawRequest(_ method: String, _ path: String, body: [UInt8], contentType: String) -> HTTPClientRequest {
+    package func makeRawRequest(_ method: String, _ path: String, body: [UInt8], contentType: String)
+        -> HTTPClientRequest
+    {
         makeRequest(method, path, query: [], body: body, contentType: contentType, accept: "application/json")
     }
 

@@ -62,7 +62,8 @@ public actor WorkQueue {
     public func retry(_ key: String) {
         let n = failures[key, default: 0]
         failures[key] = n + 1
-        let initial = Double(configuration.initialBackoff.components.attoseconds) / 1e18
+        let initial =
+            Double(configuration.initialBackoff.components.attoseconds) / 1e18
             + Double(configuration.initialBackoff.components.seconds)
         let cap = Double(configuration.maxBackoff.components.seconds)
         let delay = min(initial * pow(2, Double(n)), cap)

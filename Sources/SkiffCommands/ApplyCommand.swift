@@ -7,7 +7,8 @@ import SkiffClient
 /// kubectl does it: create what is missing; otherwise send a merge patch that sets what the
 /// file says and removes what an earlier apply set and the file no longer has.
 struct ApplyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply a configuration from files or stdin.")
+    static let configuration = CommandConfiguration(
+        commandName: "apply", abstract: "Apply a configuration from files or stdin.")
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
     @OptionGroup var cluster: ClusterOptions
@@ -20,8 +21,11 @@ struct ApplyCommand: AsyncParsableCommand {
             for (source, object) in try Manifests.load(filename) {
                 let info = try Manifests.resource(of: object, source: source)
                 let name = object[path: ["metadata", "name"]]?.string ?? ""
-                guard !name.isEmpty else { throw CLIError("error validating \"\(source)\": metadata.name is required for apply") }
-                let namespace = info.namespaced
+                guard !name.isEmpty else {
+                    throw CLIError("error validating \"\(source)\": metadata.name is required for apply")
+                }
+                let namespace =
+                    info.namespaced
                     ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
                 var desired = object
                 var annotations = desired.stringMap(["metadata", "annotations"])
@@ -38,11 +42,13 @@ struct ApplyCommand: AsyncParsableCommand {
                     print("\(display) created")
                     continue
                 }
-                let previous = (live[path: ["metadata", "annotations", Self.lastApplied]]?.string)
+                let previous =
+                    (live[path: ["metadata", "annotations", Self.lastApplied]]?.string)
                     .flatMap { try? JSON.parse($0) } ?? .emptyObject
                 let patch = Self.threeWayPatch(previous: previous, desired: desired)
                 let after = try await client.patch(info, namespace: namespace, name: name, patch: patch)
-                let changed = after[path: ["metadata", "resourceVersion"]] != live[path: ["metadata", "resourceVersion"]]
+                let changed =
+                    after[path: ["metadata", "resourceVersion"]] != live[path: ["metadata", "resourceVersion"]]
                 print("\(display) \(changed ? "configured" : "unchanged")")
             }
         }

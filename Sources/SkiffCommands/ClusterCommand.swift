@@ -52,7 +52,9 @@ struct ClusterUpCommand: AsyncParsableCommand {
         while Date() < deadline {
             if kill(pid, 0) != 0 {
                 let log = (try? String(contentsOfFile: dir + "/master.log", encoding: .utf8)) ?? ""
-                throw CLIError("skiffd master exited during start-up; last log lines:\n" + log.split(separator: "\n").suffix(10).joined(separator: "\n"))
+                throw CLIError(
+                    "skiffd master exited during start-up; last log lines:\n"
+                        + log.split(separator: "\n").suffix(10).joined(separator: "\n"))
             }
             if (try? await client.send("GET", "/readyz", accept: "*/*")) != nil,
                 FileManager.default.fileExists(atPath: dir + "/kubeconfig")

@@ -40,7 +40,11 @@ func target(_ args: [String]) throws -> (ResourceInfo, [String]) {
         var info: ResourceInfo?
         for arg in args {
             let parts = arg.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form") }
+            guard parts.count == 2 else {
+                throw CLIError(
+                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form"
+                )
+            }
             let i = try resource(parts[0])
             if let info, info != i { throw CLIError("all resources must be of one type here") }
             info = i

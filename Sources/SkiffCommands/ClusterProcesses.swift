@@ -2,7 +2,7 @@ import Foundation
 import SkiffAPI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starting and stopping the cluster's daemons by PID — only the ones this data directory's
@@ -10,7 +10,8 @@ import Glibc
 enum ClusterProcesses {
     /// `skiffd` beside the running `skiff` executable (both come from one build or install).
     static func siblingExecutable(_ name: String) throws -> String {
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let path = (own as NSString).deletingLastPathComponent + "/" + name
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw CLIError("\(name) not found beside \(own): build it with `swift build` or `make build`")

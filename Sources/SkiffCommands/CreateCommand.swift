@@ -17,7 +17,8 @@ struct CreateCommand: AsyncParsableCommand {
             let client = try cluster.client()
             for (source, object) in try Manifests.load(filename) {
                 let info = try Manifests.resource(of: object, source: source)
-                let namespace = info.namespaced
+                let namespace =
+                    info.namespaced
                     ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
                 let created = try await client.create(info, namespace: namespace, object: object)
                 print("\(Manifests.displayName(info, created[path: ["metadata", "name"]]?.string ?? "")) created")

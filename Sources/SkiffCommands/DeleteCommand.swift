@@ -4,7 +4,8 @@ import SkiffAPI
 import SkiffClient
 
 struct DeleteCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete resources by name, file or label.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete resources by name, file or label.")
 
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "TYPE NAME... or TYPE/NAME...") var args: [String] = []
@@ -19,7 +20,9 @@ struct DeleteCommand: AsyncParsableCommand {
             var targets: [(ResourceInfo, String?, String)] = []
             for (source, object) in try Manifests.load(filename) {
                 let info = try Manifests.resource(of: object, source: source)
-                let ns = info.namespaced ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
+                let ns =
+                    info.namespaced
+                    ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
                 targets.append((info, ns, object[path: ["metadata", "name"]]?.string ?? ""))
             }
             if !args.isEmpty {

@@ -48,10 +48,11 @@ struct DescribeCommand: AsyncParsableCommand {
             lines.append(("QoS Class", object[path: ["status", "qosClass"]]?.string ?? ""))
         case "Deployment", "ReplicaSet", "StatefulSet", "ReplicationController":
             let s = object["status"] ?? [:]
-            lines.append((
-                "Replicas",
-                "\(object[path: ["spec", "replicas"]]?.int ?? 0) desired | \(s["updatedReplicas"]?.int ?? 0) updated | \(s["replicas"]?.int ?? 0) total | \(s["availableReplicas"]?.int ?? 0) available"
-            ))
+            lines.append(
+                (
+                    "Replicas",
+                    "\(object[path: ["spec", "replicas"]]?.int ?? 0) desired | \(s["updatedReplicas"]?.int ?? 0) updated | \(s["replicas"]?.int ?? 0) total | \(s["availableReplicas"]?.int ?? 0) available"
+                ))
         case "Service":
             lines.append(("Type", object[path: ["spec", "type"]]?.string ?? ""))
             lines.append(("IP", object[path: ["spec", "clusterIP"]]?.string ?? "<none>"))
@@ -71,7 +72,10 @@ struct DescribeCommand: AsyncParsableCommand {
     }
 
     static func mapText(_ map: [String: String]) -> String {
-        map.isEmpty ? "<none>" : map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n" + String(repeating: " ", count: 19))
+        map.isEmpty
+            ? "<none>"
+            : map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: "\n" + String(repeating: " ", count: 19))
     }
 
     static func redacted(_ data: JSON) -> JSON {

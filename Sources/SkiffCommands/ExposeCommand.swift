@@ -19,7 +19,9 @@ struct ExposeCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try cluster.client()
             let (info, names) = try target(args)
-            guard let objectName = names.first else { throw CLIError("you must specify the name of the resource to expose") }
+            guard let objectName = names.first else {
+                throw CLIError("you must specify the name of the resource to expose")
+            }
             let object = try await client.get(info, namespace: cluster.effectiveNamespace, name: objectName)
             let selector: [String: String]
             switch info.kind {
@@ -31,7 +33,9 @@ struct ExposeCommand: AsyncParsableCommand {
                 }
                 selector = object.stringMap(["spec", "selector", "matchLabels"])
             }
-            guard !selector.isEmpty else { throw CLIError("couldn't find a selector for \(info.kind.lowercased())/\(objectName)") }
+            guard !selector.isEmpty else {
+                throw CLIError("couldn't find a selector for \(info.kind.lowercased())/\(objectName)")
+            }
             let target: JSON = targetPort.map { Int64($0).map(JSON.int) ?? .string($0) } ?? .int(Int64(port))
             var spec: JSON = [
                 "ports": [["port": .int(Int64(port)), "protocol": .string(`protocol`), "targetPort": target]],
@@ -44,7 +48,8 @@ struct ExposeCommand: AsyncParsableCommand {
                 "metadata": ["name": .string(serviceName), "labels": object[path: ["metadata", "labels"]] ?? [:]],
                 "spec": spec,
             ]
-            _ = try await client.create(try resource("services"), namespace: cluster.effectiveNamespace, object: service)
+            _ = try await client.create(
+                try resource("services"), namespace: cluster.effectiveNamespace, object: service)
             print("service/\(serviceName) exposed")
         }
     }

@@ -9,7 +9,8 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "TYPE [NAME...] or TYPE/NAME...") var args: [String]
     @Option(name: .shortAndLong, help: "Output format: wide, yaml, json, name.") var output: String?
-    @Option(name: [.customShort("l"), .long], help: "Label selector, e.g. 'env in (prod,qa),tier!=web'.") var selector: String?
+    @Option(name: [.customShort("l"), .long], help: "Label selector, e.g. 'env in (prod,qa),tier!=web'.") var selector:
+        String?
     @Option(help: "Field selector, e.g. status.phase=Running.") var fieldSelector: String?
     @Flag(name: [.customShort("A"), .long], help: "List across all namespaces.") var allNamespaces = false
     @Flag(name: .shortAndLong, help: "After listing, watch for changes.") var watch = false
@@ -61,7 +62,9 @@ struct GetCommand: AsyncParsableCommand {
             }
             var objects: [JSON] = []
             if names.isEmpty {
-                objects = try await client.send("GET", APIClient.path(info, namespace: namespace), query: query).json["items"]?
+                objects =
+                    try await client.send("GET", APIClient.path(info, namespace: namespace), query: query).json[
+                        "items"]?
                     .array ?? []
             } else {
                 for name in names { objects.append(try await client.get(info, namespace: namespace, name: name)) }
@@ -72,7 +75,8 @@ struct GetCommand: AsyncParsableCommand {
 
     /// Prints one table row per change, as `kubectl get -w` does.
     private func watchRows(
-        _ client: APIClient, _ info: ResourceInfo, _ namespace: String?, _ query: [(String, String)], _ revision: String,
+        _ client: APIClient, _ info: ResourceInfo, _ namespace: String?, _ query: [(String, String)],
+        _ revision: String,
         _ wide: Bool, _ withNamespace: Bool
     ) async throws {
         let events = client.watch(
@@ -85,9 +89,11 @@ struct GetCommand: AsyncParsableCommand {
                 continue
             }
             let ns = event.object[path: ["metadata", "namespace"]]?.string
-            guard let table = try? await client.send(
-                "GET", APIClient.path(info, namespace: ns, name: name), accept: TableText.tableAccept
-            ).json else { continue }
+            guard
+                let table = try? await client.send(
+                    "GET", APIClient.path(info, namespace: ns, name: name), accept: TableText.tableAccept
+                ).json
+            else { continue }
             TableText.render(table, wide: wide, withNamespace: withNamespace, header: false).forEach { print($0) }
             fflush(nil)
         }

@@ -33,14 +33,16 @@ struct LabelCommand: AsyncParsableCommand {
                 }
                 patch[kv[0]] = .string(value)
             }
-            _ = try await client.patch(info, namespace: namespace, name: name, patch: ["metadata": ["labels": .object(patch)]])
+            _ = try await client.patch(
+                info, namespace: namespace, name: name, patch: ["metadata": ["labels": .object(patch)]])
             print("\(Manifests.displayName(info, name)) labeled")
         }
     }
 }
 
 struct VersionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print client and server versions.")
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print client and server versions.")
     @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {

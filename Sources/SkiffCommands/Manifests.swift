@@ -54,7 +54,8 @@ enum Manifests {
             throw CLIError("error validating \"\(source)\": apiVersion and kind are required in every object")
         }
         guard let info = Resources.find(apiVersion: apiVersion, kind: kind) else {
-            throw CLIError("resource mapping not found for kind \"\(kind)\" in version \"\(apiVersion)\" in \"\(source)\"")
+            throw CLIError(
+                "resource mapping not found for kind \"\(kind)\" in version \"\(apiVersion)\" in \"\(source)\"")
         }
         return info
     }

@@ -31,17 +31,19 @@ struct RunCommand: AsyncParsableCommand {
             if !rest.isEmpty { container[command ? "command" : "args"] = .array(rest.map { .string($0) }) }
             if let port { container["ports"] = [["containerPort": .int(Int64(port))]] }
             if !env.isEmpty {
-                container["env"] = .array(try env.map { item in
-                    let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard kv.count == 2 else { throw CLIError("invalid env: \(item): use NAME=VALUE") }
-                    return ["name": .string(kv[0]), "value": .string(kv[1])]
-                })
+                container["env"] = .array(
+                    try env.map { item in
+                        let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+                        guard kv.count == 2 else { throw CLIError("invalid env: \(item): use NAME=VALUE") }
+                        return ["name": .string(kv[0]), "value": .string(kv[1])]
+                    })
             }
             let pod: JSON = [
                 "apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "labels": JSON(labelMap)],
                 "spec": ["containers": [container], "restartPolicy": .string(restart)],
             ]
-            _ = try await cluster.client().create(try resource("pods"), namespace: cluster.effectiveNamespace, object: pod)
+            _ = try await cluster.client().create(
+                try resource("pods"), namespace: cluster.effectiveNamespace, object: pod)
             print("pod/\(name) created")
         }
     }

@@ -14,11 +14,14 @@ struct ScaleCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try cluster.client()
             let (info, names) = try target(args)
-            guard info.subresources.contains("scale") else { throw CLIError("cannot scale \(info.resource): it has no scale subresource") }
+            guard info.subresources.contains("scale") else {
+                throw CLIError("cannot scale \(info.resource): it has no scale subresource")
+            }
             guard !names.isEmpty else { throw CLIError("you must specify the name of the resource to scale") }
             for name in names {
                 _ = try await client.patch(
-                    info, namespace: cluster.effectiveNamespace, name: name, patch: ["spec": ["replicas": .int(Int64(replicas))]],
+                    info, namespace: cluster.effectiveNamespace, name: name,
+                    patch: ["spec": ["replicas": .int(Int64(replicas))]],
                     subresource: "scale")
                 print("\(Manifests.displayName(info, name)) scaled")
             }

@@ -15,7 +15,10 @@ struct OutputFormat {
         case "yaml": mode = .yaml
         case "json": mode = .json
         case "name": mode = .name
-        default: throw CLIError("unable to match a printer suitable for the output format \"\(text ?? "")\", allowed formats are: json,name,wide,yaml")
+        default:
+            throw CLIError(
+                "unable to match a printer suitable for the output format \"\(text ?? "")\", allowed formats are: json,name,wide,yaml"
+            )
         }
     }
 }
@@ -77,7 +80,9 @@ enum TableText {
             let value = single && objects.count == 1 ? objects[0] : listOf(objects)
             print(PrettyJSON.render(value))
         case .name:
-            for object in objects { print(Manifests.displayName(info, object[path: ["metadata", "name"]]?.string ?? "")) }
+            for object in objects {
+                print(Manifests.displayName(info, object[path: ["metadata", "name"]]?.string ?? ""))
+            }
         case .table, .wide: break
         }
     }
@@ -96,7 +101,9 @@ enum PrettyJSON {
             return "[\n" + a.map { inner + render($0, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let o) where !o.isEmpty:
             return "{\n"
-                + o.keys.sorted().map { inner + JSON.string($0).serializedString() + ": " + render(o[$0] ?? .null, indent: inner) }
+                + o.keys.sorted().map {
+                    inner + JSON.string($0).serializedString() + ": " + render(o[$0] ?? .null, indent: inner)
+                }
                 .joined(separator: ",\n") + "\n\(indent)}"
         default:
             return value.serializedString()

@@ -79,12 +79,14 @@ public final class SQLiteStore: Store {
         let loaded = try database.read { db in
             var s = State()
             for row in try Row.fetchAll(db, sql: "SELECT key, revision, data FROM objects") {
-                let object = StoredObject(key: row["key"], revision: row["revision"], data: [UInt8](row["data"] as Data))
+                let object = StoredObject(
+                    key: row["key"], revision: row["revision"], data: [UInt8](row["data"] as Data))
                 s.objects[object.key] = object
             }
             for row in try Row.fetchAll(db, sql: "SELECT revision, kind, key, data FROM history ORDER BY revision") {
                 let kind = WatchEvent.Kind(rawValue: row["kind"]) ?? .modified
-                let object = StoredObject(key: row["key"], revision: row["revision"], data: [UInt8](row["data"] as Data))
+                let object = StoredObject(
+                    key: row["key"], revision: row["revision"], data: [UInt8](row["data"] as Data))
                 s.history.append(WatchEvent(kind: kind, object: object))
             }
             s.revision = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'revision'") ?? 0

@@ -57,7 +57,9 @@ public enum YAML {
         case .mapping(let mapping):
             var object: [String: JSON] = [:]
             for (key, value) in mapping {
-                guard let k = key.string else { throw SkiffError.badRequest("invalid YAML: a mapping key is not a string") }
+                guard let k = key.string else {
+                    throw SkiffError.badRequest("invalid YAML: a mapping key is not a string")
+                }
                 object[k] = try json(value)
             }
             return .object(object)

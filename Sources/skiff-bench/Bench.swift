@@ -46,14 +46,18 @@ struct Bench: AsyncParsableCommand {
         }
         rows.append(Row("list 1,000 pods (JSON), p99", lists.p99, target: "≤ 50 ms", slo: "30 s p99 (quoted)"))
         let tables = try await Measure.repeated(20) {
-            _ = try await client.send("GET", "/api/v1/namespaces/default/pods", accept: "application/json;as=Table;v=v1;g=meta.k8s.io")
+            _ = try await client.send(
+                "GET", "/api/v1/namespaces/default/pods", accept: "application/json;as=Table;v=v1;g=meta.k8s.io")
         }
         rows.append(Row("list 1,000 pods (Table), p99", tables.p99, target: "", slo: "30 s p99 (quoted)"))
 
         let fanout = try await WatchFanout.measure(client: client, watchers: 100, changes: 30)
-        rows.append(Row("watch, 100 subscribers, change seen by all, p99", fanout.p99, target: "≤ 20 ms", slo: "none published"))
+        rows.append(
+            Row("watch, 100 subscribers, change seen by all, p99", fanout.p99, target: "≤ 20 ms", slo: "none published")
+        )
 
-        try await Fixture.fill(client, Resources.lookup("configmaps")!, namespace: "default", prefix: "m", from: 0, to: 9000)
+        try await Fixture.fill(
+            client, Resources.lookup("configmaps")!, namespace: "default", prefix: "m", from: 0, to: 9000)
         let rss = master.rssMegabytes()
         print(Report.render(rows, rss: rss))
     }

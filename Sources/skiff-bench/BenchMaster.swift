@@ -47,11 +47,14 @@ enum Report {
             "|---|---|---|---|",
         ]
         for row in rows {
-            lines.append("| \(row.name) | \(String(format: "%.2f ms", row.milliseconds)) | \(row.target) | \(row.slo) |")
+            lines.append(
+                "| \(row.name) | \(String(format: "%.2f ms", row.milliseconds)) | \(row.target) | \(row.slo) |")
         }
-        lines.append("| master RSS holding 10,000 objects | \(String(format: "%.1f MB", rss)) | ≤ 60 MB | none published |")
+        lines.append(
+            "| master RSS holding 10,000 objects | \(String(format: "%.1f MB", rss)) | ≤ 60 MB | none published |")
         lines.append("")
-        lines.append("Kubernetes SLOs are quoted from the Kubernetes scalability SLOs (API call latency), not measured here.")
+        lines.append(
+            "Kubernetes SLOs are quoted from the Kubernetes scalability SLOs (API call latency), not measured here.")
         return lines.joined(separator: "\n")
     }
 }

@@ -71,11 +71,13 @@ enum Fixture {
             "apiVersion": "v1", "kind": "Pod",
             "metadata": ["name": .string(name), "labels": ["app": "bench", "tier": "web"]],
             "spec": [
-                "containers": [[
-                    "name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"],
-                    "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["memory": "128Mi"]],
-                    "env": [["name": "MODE", "value": "bench"]], "ports": [["containerPort": 8080]],
-                ]]
+                "containers": [
+                    [
+                        "name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"],
+                        "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["memory": "128Mi"]],
+                        "env": [["name": "MODE", "value": "bench"]], "ports": [["containerPort": 8080]],
+                    ]
+                ]
             ],
         ]
     }
@@ -90,12 +92,16 @@ enum Fixture {
             for _ in 0..<8 where next < to {
                 let i = next
                 next += 1
-                group.addTask { _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i)) }
+                group.addTask {
+                    _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i))
+                }
             }
             while try await group.next() != nil, next < to {
                 let i = next
                 next += 1
-                group.addTask { _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i)) }
+                group.addTask {
+                    _ = try await client.create(info, namespace: namespace, object: object(info, prefix, i))
+                }
             }
             try await group.waitForAll()
         }
@@ -104,7 +110,8 @@ enum Fixture {
     static func object(_ info: ResourceInfo, _ prefix: String, _ i: Int) -> JSON {
         if info.kind == "Pod" { return pod("\(prefix)\(i)") }
         return [
-            "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("\(prefix)\(i)"), "labels": ["app": "bench"]],
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": .string("\(prefix)\(i)"), "labels": ["app": "bench"]],
             "data": ["config.yaml": .string(String(repeating: "key: value\n", count: 40))],
         ]
     }

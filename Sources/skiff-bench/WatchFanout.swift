@@ -35,21 +35,24 @@ enum WatchFanout {
         let deliveries = Deliveries()
         var tasks: [Task<Void, Never>] = []
         for _ in 0..<watchers {
-            let events = client.watch(configmaps, namespace: "default", resourceVersion: rv, fieldSelector: "metadata.name=fanout")
-            tasks.append(Task {
-                do {
-                    for try await event in events {
-                        if let marker = event.object[path: ["data", "n"]]?.string { await deliveries.seen(marker) }
-                    }
-                } catch {}
-            })
+            let events = client.watch(
+                configmaps, namespace: "default", resourceVersion: rv, fieldSelector: "metadata.name=fanout")
+            tasks.append(
+                Task {
+                    do {
+                        for try await event in events {
+                            if let marker = event.object[path: ["data", "n"]]?.string { await deliveries.seen(marker) }
+                        }
+                    } catch {}
+                })
         }
         defer { tasks.forEach { $0.cancel() } }
         try await Task.sleep(for: .seconds(1))  // let every watch connect
         for n in 1...changes {
             let marker = String(n)
             await deliveries.expect(marker, watchers: watchers)
-            _ = try await client.patch(configmaps, namespace: "default", name: "fanout", patch: ["data": ["n": .string(marker)]])
+            _ = try await client.patch(
+                configmaps, namespace: "default", name: "fanout", patch: ["data": ["n": .string(marker)]])
             await deliveries.wait(marker)
             try await Task.sleep(for: .milliseconds(20))
         }

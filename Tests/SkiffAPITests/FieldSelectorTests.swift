@@ -106,12 +106,15 @@ struct FieldSelectorTests {
     func events() throws {
         let event: JSON = [
             "metadata": ["name": "web-1.17c", "namespace": "shop"],
-            "involvedObject": ["kind": "Pod", "name": "web-1", "namespace": "shop", "uid": "u-1", "fieldPath": "spec.containers{web}"],
+            "involvedObject": [
+                "kind": "Pod", "name": "web-1", "namespace": "shop", "uid": "u-1", "fieldPath": "spec.containers{web}",
+            ],
             "reason": "BackOff", "type": "Warning", "source": ["component": "kubelet", "host": "node-a"],
             "reportingComponent": "kubelet",
         ]
         let s = try FieldSelector(
-            parsing: "involvedObject.kind=Pod,involvedObject.name=web-1,involvedObject.uid=u-1,reason=BackOff,type=Warning")
+            parsing:
+                "involvedObject.kind=Pod,involvedObject.name=web-1,involvedObject.uid=u-1,reason=BackOff,type=Warning")
         #expect(s.matches(event))
         #expect(try FieldSelector(parsing: "source=kubelet").matches(event))
         #expect(try FieldSelector(parsing: "reportingComponent=kubelet").matches(event))
@@ -142,15 +145,20 @@ struct FieldSelectorTests {
         try FieldSelector.validate(FieldSelector(parsing: "status.phase=Active"), kind: "Namespace")
 
         var caught: SkiffError?
-        do { try FieldSelector.validate(FieldSelector(parsing: "status.phase=Running"), kind: "ConfigMap") } catch { caught = error }
+        do { try FieldSelector.validate(FieldSelector(parsing: "status.phase=Running"), kind: "ConfigMap") } catch {
+            caught = error
+        }
         #expect(caught?.code == .badRequest)
-        #expect(caught?.message == #""status.phase" is not a known field selector: only "metadata.name", "metadata.namespace""#)
+        #expect(
+            caught?.message
+                == #""status.phase" is not a known field selector: only "metadata.name", "metadata.namespace""#)
 
         caught = nil
         do { try FieldSelector.validate(FieldSelector(parsing: "spec.foo=1"), kind: "Node") } catch { caught = error }
         #expect(
             caught?.message
-                == #""spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace", "spec.unschedulable""#)
+                == #""spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace", "spec.unschedulable""#
+        )
         #expect(FieldSelector.supportedFields(kind: "Pod").contains("status.nominatedNodeName"))
     }
 

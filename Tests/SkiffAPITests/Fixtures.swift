@@ -123,16 +123,62 @@ enum Fixtures {
 
     static let others: [(String, JSON)] = [
         ("Namespace", parse(#"{"metadata": {"name": "team-a", "labels": {"env": "dev"}}}"#)),
-        ("Node", parse(#"{"metadata": {"name": "node-1.example.com"}, "spec": {"taints": [{"key": "gpu", "value": "true", "effect": "NoSchedule"}]}}"#)),
-        ("Endpoints", parse(#"{"metadata": {"name": "web", "namespace": "default"}, "subsets": [{"addresses": [{"ip": "10.1.2.3"}, {"ip": "fd00::5"}], "ports": [{"port": 8080}]}]}"#)),
-        ("Event", parse(#"{"metadata": {"name": "web-0.17a1", "namespace": "default"}, "involvedObject": {"kind": "Pod", "name": "web-0", "namespace": "default"}, "reason": "Started", "type": "Normal", "count": 1}"#)),
-        ("ResourceQuota", parse(#"{"metadata": {"name": "quota", "namespace": "default"}, "spec": {"hard": {"cpu": "10", "memory": "20Gi", "pods": "50", "requests.nvidia.com/gpu": 4}}}"#)),
-        ("LimitRange", parse(#"{"metadata": {"name": "limits", "namespace": "default"}, "spec": {"limits": [{"type": "Container", "min": {"cpu": "50m"}, "max": {"cpu": "2"}, "default": {"cpu": "500m"}, "defaultRequest": {"cpu": "100m"}}]}}"#)),
-        ("PersistentVolumeClaim", parse(#"{"metadata": {"name": "data", "namespace": "default"}, "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "standard", "resources": {"requests": {"storage": "10Gi"}}}}"#)),
-        ("PersistentVolume", parse(#"{"metadata": {"name": "pv-1"}, "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/mnt/data"}}}"#)),
-        ("ServiceAccount", parse(#"{"metadata": {"name": "builder", "namespace": "default"}, "automountServiceAccountToken": false}"#)),
-        ("ControllerRevision", parse(#"{"metadata": {"name": "web-7c5b", "namespace": "default"}, "data": {"spec": {}}, "revision": 1}"#)),
-        ("Lease", parse(#"{"metadata": {"name": "controller", "namespace": "kube-system"}, "spec": {"holderIdentity": "a", "leaseDurationSeconds": 15, "leaseTransitions": 0}}"#)),
+        (
+            "Node",
+            parse(
+                #"{"metadata": {"name": "node-1.example.com"}, "spec": {"taints": [{"key": "gpu", "value": "true", "effect": "NoSchedule"}]}}"#
+            )
+        ),
+        (
+            "Endpoints",
+            parse(
+                #"{"metadata": {"name": "web", "namespace": "default"}, "subsets": [{"addresses": [{"ip": "10.1.2.3"}, {"ip": "fd00::5"}], "ports": [{"port": 8080}]}]}"#
+            )
+        ),
+        (
+            "Event",
+            parse(
+                #"{"metadata": {"name": "web-0.17a1", "namespace": "default"}, "involvedObject": {"kind": "Pod", "name": "web-0", "namespace": "default"}, "reason": "Started", "type": "Normal", "count": 1}"#
+            )
+        ),
+        (
+            "ResourceQuota",
+            parse(
+                #"{"metadata": {"name": "quota", "namespace": "default"}, "spec": {"hard": {"cpu": "10", "memory": "20Gi", "pods": "50", "requests.nvidia.com/gpu": 4}}}"#
+            )
+        ),
+        (
+            "LimitRange",
+            parse(
+                #"{"metadata": {"name": "limits", "namespace": "default"}, "spec": {"limits": [{"type": "Container", "min": {"cpu": "50m"}, "max": {"cpu": "2"}, "default": {"cpu": "500m"}, "defaultRequest": {"cpu": "100m"}}]}}"#
+            )
+        ),
+        (
+            "PersistentVolumeClaim",
+            parse(
+                #"{"metadata": {"name": "data", "namespace": "default"}, "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "standard", "resources": {"requests": {"storage": "10Gi"}}}}"#
+            )
+        ),
+        (
+            "PersistentVolume",
+            parse(
+                #"{"metadata": {"name": "pv-1"}, "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/mnt/data"}}}"#
+            )
+        ),
+        (
+            "ServiceAccount",
+            parse(#"{"metadata": {"name": "builder", "namespace": "default"}, "automountServiceAccountToken": false}"#)
+        ),
+        (
+            "ControllerRevision",
+            parse(#"{"metadata": {"name": "web-7c5b", "namespace": "default"}, "data": {"spec": {}}, "revision": 1}"#)
+        ),
+        (
+            "Lease",
+            parse(
+                #"{"metadata": {"name": "controller", "namespace": "kube-system"}, "spec": {"holderIdentity": "a", "leaseDurationSeconds": 15, "leaseTransitions": 0}}"#
+            )
+        ),
     ]
 
     /// Every realistic fixture with its kind.

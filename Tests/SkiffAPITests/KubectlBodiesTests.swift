@@ -14,13 +14,15 @@ struct KubectlBodiesTests {
 
     static func decode(_ name: String) throws -> JSON { try KubernetesProtobuf.decode(try body(name)) }
 
-    @Test("every captured body is protobuf and decodes with the kind its URL names", arguments: [
-        ("configmap", "v1", "ConfigMap"), ("cronjob", "batch/v1", "CronJob"),
-        ("deployment", "apps/v1", "Deployment"), ("job", "batch/v1", "Job"), ("namespace", "v1", "Namespace"),
-        ("priorityclass", "scheduling.k8s.io/v1", "PriorityClass"),
-        ("quota", "v1", "ResourceQuota"), ("secret", "v1", "Secret"), ("service", "v1", "Service"),
-        ("serviceaccount", "v1", "ServiceAccount"),
-    ])
+    @Test(
+        "every captured body is protobuf and decodes with the kind its URL names",
+        arguments: [
+            ("configmap", "v1", "ConfigMap"), ("cronjob", "batch/v1", "CronJob"),
+            ("deployment", "apps/v1", "Deployment"), ("job", "batch/v1", "Job"), ("namespace", "v1", "Namespace"),
+            ("priorityclass", "scheduling.k8s.io/v1", "PriorityClass"),
+            ("quota", "v1", "ResourceQuota"), ("secret", "v1", "Secret"), ("service", "v1", "Service"),
+            ("serviceaccount", "v1", "ServiceAccount"),
+        ])
     func decodesWithTypeMeta(name: String, apiVersion: String, kind: String) throws {
         #expect(KubectlBodies.all[name]?.contentType == KubernetesProtobuf.mediaType)
         let object = try Self.decode(name)
@@ -65,10 +67,12 @@ struct KubectlBodiesTests {
         }
     }
 
-    @Test("each decoded body equals the JSON kubectl 1.30 sends for the same command", arguments: [
-        "configmap", "cronjob", "deployment", "job", "namespace", "priorityclass", "quota", "secret", "service",
-        "serviceaccount",
-    ])
+    @Test(
+        "each decoded body equals the JSON kubectl 1.30 sends for the same command",
+        arguments: [
+            "configmap", "cronjob", "deployment", "job", "namespace", "priorityclass", "quota", "secret", "service",
+            "serviceaccount",
+        ])
     func matchesKubectl130JSON(name: String) throws {
         let fixture = try #require(KubectlJSONBodies.all[name], "no JSON fixture \(name)")
         #expect(fixture.contentType == "application/json")

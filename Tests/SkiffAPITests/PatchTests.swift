@@ -39,7 +39,8 @@ struct JSONMergePatchTests {
         let target = try json(
             #"{"title":"Goodbye!","author":{"givenName":"John","familyName":"Doe"},"tags":["example","sample"],"content":"This will be unchanged"}"#
         )
-        let patch = try json(#"{"title":"Hello!","phoneNumber":"+01-123-456-7890","author":{"familyName":null},"tags":["example"]}"#)
+        let patch = try json(
+            #"{"title":"Hello!","phoneNumber":"+01-123-456-7890","author":{"familyName":null},"tags":["example"]}"#)
         let expected = try json(
             #"{"title":"Hello!","author":{"givenName":"John"},"tags":["example"],"content":"This will be unchanged","phoneNumber":"+01-123-456-7890"}"#
         )
@@ -79,7 +80,10 @@ struct JSONPatchTests {
         // A.4 removing an array element
         (#"{"foo":["bar","qux","baz"]}"#, #"[{"op":"remove","path":"/foo/1"}]"#, #"{"foo":["bar","baz"]}"#),
         // A.5 replacing a value
-        (#"{"baz":"qux","foo":"bar"}"#, #"[{"op":"replace","path":"/baz","value":"boo"}]"#, #"{"baz":"boo","foo":"bar"}"#),
+        (
+            #"{"baz":"qux","foo":"bar"}"#, #"[{"op":"replace","path":"/baz","value":"boo"}]"#,
+            #"{"baz":"boo","foo":"bar"}"#
+        ),
         // A.6 moving a value
         (
             #"{"foo":{"bar":"baz","waldo":"fred"},"qux":{"corge":"grault"}}"#,
@@ -98,13 +102,19 @@ struct JSONPatchTests {
             #"{"baz":"qux","foo":["a",2,"c"]}"#
         ),
         // A.10 adding a nested member object
-        (#"{"foo":"bar"}"#, #"[{"op":"add","path":"/child","value":{"grandchild":{}}}]"#, #"{"foo":"bar","child":{"grandchild":{}}}"#),
+        (
+            #"{"foo":"bar"}"#, #"[{"op":"add","path":"/child","value":{"grandchild":{}}}]"#,
+            #"{"foo":"bar","child":{"grandchild":{}}}"#
+        ),
         // A.11 ignoring unrecognized elements
         (#"{"foo":"bar"}"#, #"[{"op":"add","path":"/baz","value":"qux","xyz":123}]"#, #"{"foo":"bar","baz":"qux"}"#),
         // A.14 ~ escape ordering
         (#"{"/":9,"~1":10}"#, #"[{"op":"test","path":"/~01","value":10}]"#, #"{"/":9,"~1":10}"#),
         // A.16 adding an array value
-        (#"{"foo":["bar"]}"#, #"[{"op":"add","path":"/foo/-","value":["abc","def"]}]"#, #"{"foo":["bar",["abc","def"]]}"#),
+        (
+            #"{"foo":["bar"]}"#, #"[{"op":"add","path":"/foo/-","value":["abc","def"]}]"#,
+            #"{"foo":["bar",["abc","def"]]}"#
+        ),
         // copy, and replacing the whole document with the empty pointer
         (#"{"a":{"b":1}}"#, #"[{"op":"copy","from":"/a","path":"/c"}]"#, #"{"a":{"b":1},"c":{"b":1}}"#),
         (#"{"a":1}"#, #"[{"op":"replace","path":"","value":{"b":2}}]"#, #"{"b":2}"#),
@@ -234,7 +244,8 @@ struct ServerSideApplyTests {
     @Test("finalizers are a set: applying adds missing values without duplicating existing ones")
     func finalizerSet() throws {
         let live = try json(#"{"metadata":{"finalizers":["a","b"]}}"#)
-        let result = ServerSideApply.apply(try json(#"{"metadata":{"finalizers":["b","c"]}}"#), to: live, kind: "ConfigMap")
+        let result = ServerSideApply.apply(
+            try json(#"{"metadata":{"finalizers":["b","c"]}}"#), to: live, kind: "ConfigMap")
         #expect(result[path: ["metadata", "finalizers"]] == ["a", "b", "c"])
     }
 }

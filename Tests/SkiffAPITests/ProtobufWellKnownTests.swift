@@ -6,22 +6,23 @@ import Testing
 /// types Kubernetes does not use, through a small schema of a made-up `test/v1 Widget`.
 @Suite("Well-known types and scalars")
 struct ProtobufWellKnownTests {
-    static let schema = ProtoSchema(parsing: """
-        @k8s.io.api.test.v1.Widget kind
-        1 raw 11 k8s.io.apimachinery.pkg.runtime.RawExtension
-        2 timeout 11 k8s.io.apimachinery.pkg.apis.meta.v1.Duration
-        3 big 4
-        4 delta 18
-        5 ratio 1
-        6 scale 2
-        7 small 17
-        8 nested 11 k8s.io.apimachinery.pkg.runtime.RawExtension
-        9 empty 11 k8s.io.apimachinery.pkg.runtime.RawExtension
-        @k8s.io.apimachinery.pkg.runtime.RawExtension
-        1 raw 12
-        @k8s.io.apimachinery.pkg.apis.meta.v1.Duration
-        1 duration 3
-        """)
+    static let schema = ProtoSchema(
+        parsing: """
+            @k8s.io.api.test.v1.Widget kind
+            1 raw 11 k8s.io.apimachinery.pkg.runtime.RawExtension
+            2 timeout 11 k8s.io.apimachinery.pkg.apis.meta.v1.Duration
+            3 big 4
+            4 delta 18
+            5 ratio 1
+            6 scale 2
+            7 small 17
+            8 nested 11 k8s.io.apimachinery.pkg.runtime.RawExtension
+            9 empty 11 k8s.io.apimachinery.pkg.runtime.RawExtension
+            @k8s.io.apimachinery.pkg.runtime.RawExtension
+            1 raw 12
+            @k8s.io.apimachinery.pkg.apis.meta.v1.Duration
+            1 duration 3
+            """)
 
     static func decode(_ build: (inout ProtoWriter) -> Void) throws(SkiffError) -> JSON {
         try KubernetesProtobuf.decode(ProtoWriter.body("test/v1", "Widget", build), schema: schema, depth: 0)
@@ -69,22 +70,26 @@ struct ProtobufWellKnownTests {
         #expect(throws: SkiffError.self) { _ = try Self.decode { $0.fixed(4, 1, width: 4) } }
     }
 
-    @Test("Go duration strings", arguments: [
-        (Int64(0), "0s"), (999, "999ns"), (1_500, "1.5µs"), (300_000_000, "300ms"), (1_500_000_000, "1.5s"),
-        (60_000_000_000, "1m0s"), (3_600_000_000_000, "1h0m0s"), (3_661_000_000_001, "1h1m1.000000001s"),
-        (-2_000_000_000, "-2s"), (Int64.min, "-2562047h47m16.854775808s"),
-    ])
+    @Test(
+        "Go duration strings",
+        arguments: [
+            (Int64(0), "0s"), (999, "999ns"), (1_500, "1.5µs"), (300_000_000, "300ms"), (1_500_000_000, "1.5s"),
+            (60_000_000_000, "1m0s"), (3_600_000_000_000, "1h0m0s"), (3_661_000_000_001, "1h1m1.000000001s"),
+            (-2_000_000_000, "-2s"), (Int64.min, "-2562047h47m16.854775808s"),
+        ])
     func durations(nanoseconds: Int64, text: String) {
         #expect(ProtobufMessageDecoder.goDuration(nanoseconds) == text)
     }
 
-    @Test("RFC 3339 timestamps", arguments: [
-        (Int64(1_714_557_600), Int64(0), false, "2024-05-01T10:00:00Z"),
-        (1_709_251_199, 5_000, true, "2024-02-29T23:59:59.000005Z"),
-        (-1, 0, false, "1969-12-31T23:59:59Z"),
-        (-2_208_988_800, 0, false, "1900-01-01T00:00:00Z"),
-        (253_402_300_799, 0, false, "9999-12-31T23:59:59Z"),
-    ])
+    @Test(
+        "RFC 3339 timestamps",
+        arguments: [
+            (Int64(1_714_557_600), Int64(0), false, "2024-05-01T10:00:00Z"),
+            (1_709_251_199, 5_000, true, "2024-02-29T23:59:59.000005Z"),
+            (-1, 0, false, "1969-12-31T23:59:59Z"),
+            (-2_208_988_800, 0, false, "1900-01-01T00:00:00Z"),
+            (253_402_300_799, 0, false, "9999-12-31T23:59:59Z"),
+        ])
     func timestamps(seconds: Int64, nanos: Int64, micro: Bool, text: String) throws {
         #expect(try ProtobufMessageDecoder.rfc3339(seconds: seconds, nanos: nanos, micro: micro, "t") == text)
     }

@@ -71,18 +71,24 @@ struct QuantityTests {
         #expect(try Quantity(parsing: "500m") < Quantity(parsing: "1"))
         #expect(try Quantity(parsing: "1G") < Quantity(parsing: "1Gi"))
         #expect(try !(Quantity(parsing: "2") < Quantity(parsing: "2000m")))
-        let set: Set<Quantity> = [try Quantity(parsing: "1k"), try Quantity(parsing: "1000"), try Quantity(parsing: "1e3")]
+        let set: Set<Quantity> = [
+            try Quantity(parsing: "1k"), try Quantity(parsing: "1000"), try Quantity(parsing: "1e3"),
+        ]
         #expect(set.count == 1)
     }
 
-    @Test("refuses malformed text with Kubernetes' format message", arguments: ["", "abc", "1.2.3", " 1", "1 ", "1Q", "m", "-", "--1", "1e3.5", "0x10", "1Mi3x"])
+    @Test(
+        "refuses malformed text with Kubernetes' format message",
+        arguments: ["", "abc", "1.2.3", " 1", "1 ", "1Q", "m", "-", "--1", "1e3.5", "0x10", "1Mi3x"])
     func formatErrors(text: String) {
         let error = #expect(throws: SkiffError.self) { try Quantity(parsing: text) }
         #expect(error?.message == Quantity.formatMessage)
         #expect(error?.code == .badRequest)
     }
 
-    @Test("refuses unknown suffixes with Kubernetes' suffix message", arguments: ["1K", "1e", "1iK", "1Mi3", "1kk", "1e+"])
+    @Test(
+        "refuses unknown suffixes with Kubernetes' suffix message",
+        arguments: ["1K", "1e", "1iK", "1Mi3", "1kk", "1e+"])
     func suffixErrors(text: String) {
         let error = #expect(throws: SkiffError.self) { try Quantity(parsing: text) }
         #expect(error?.message == "unable to parse quantity's suffix")

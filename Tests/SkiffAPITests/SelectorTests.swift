@@ -136,7 +136,8 @@ struct SelectorTests {
         #expect(bad?.code == .badRequest)
         #expect(
             bad?.message
-                == "unable to parse requirement: <nil>: Invalid value: \"a$b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') (at position 0)")
+                == "unable to parse requirement: <nil>: Invalid value: \"a$b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') (at position 0)"
+        )
         #expect(parseError("Example.com/x=y")?.message.contains("prefix part a lowercase RFC 1123 subdomain") == true)
         #expect(parseError("/x")?.message.contains("prefix part must be non-empty") == true)
         #expect(parseError("a/b/c")?.message.contains("a qualified name must consist") == true)
@@ -148,18 +149,26 @@ struct SelectorTests {
     @Test("invalid values are rejected with the label-value message")
     func invalidValues() {
         let message = parseError("a=b$")?.message ?? ""
-        #expect(message.hasPrefix("unable to parse requirement: values[0][a]: Invalid value: \"b$\": a valid label must be an empty string"))
+        #expect(
+            message.hasPrefix(
+                "unable to parse requirement: values[0][a]: Invalid value: \"b$\": a valid label must be an empty string"
+            ))
         #expect(message.hasSuffix("(at position 0)"))
         #expect(parseError("a in (ok,-bad)")?.message.contains("values[0][a]: Invalid value: \"-bad\"") == true)
-        #expect(parseError("a=" + String(repeating: "v", count: 64))?.message.contains("must be no more than 63 characters") == true)
-        #expect(parseError("a>b")?.message.contains("values[0]: Invalid value: \"b\": for 'Gt', 'Lt' operators, the value must be an integer") == true)
+        #expect(
+            parseError("a=" + String(repeating: "v", count: 64))?.message.contains("must be no more than 63 characters")
+                == true)
+        #expect(
+            parseError("a>b")?.message.contains(
+                "values[0]: Invalid value: \"b\": for 'Gt', 'Lt' operators, the value must be an integer") == true)
     }
 
     @Test("hostile input never crashes and only ever fails with 400")
     func garbage() {
         let inputs = [
             "\u{0}", "a=\u{0}", "((((", "))))", "!!!!", "====", "a in ((b))", "é=ü", "a=b,,c=d", "a notin",
-            String(repeating: "a=b,", count: 500), "a in (" + String(repeating: "x,", count: 1000) + ")", "🙂", "<>", "a<",
+            String(repeating: "a=b,", count: 500), "a in (" + String(repeating: "x,", count: 1000) + ")", "🙂", "<>",
+            "a<",
         ]
         for input in inputs {
             if let error = parseError(input) { #expect(error.code == .badRequest, "\(input)") }
@@ -218,7 +227,8 @@ struct SelectorTests {
             failure(["matchExpressions": [["key": "a", "operator": "Exists", "values": ["x"]]]])?.message
                 == "values: Invalid value: []string{\"x\"}: values set must be empty for exists and does not exist")
         #expect(failure(["matchLabels": ["a": 1]]) != nil)
-        #expect(failure(["matchLabels": ["bad key": "v"]])?.message.hasPrefix("key: Invalid value: \"bad key\"") == true)
+        #expect(
+            failure(["matchLabels": ["bad key": "v"]])?.message.hasPrefix("key: Invalid value: \"bad key\"") == true)
         #expect(failure(["matchExpressions": "nope"]) != nil)
         #expect(failure(["matchExpressions": [["operator": "In", "values": ["x"]]]]) != nil)
         #expect(failure("app=web") != nil)
@@ -226,7 +236,8 @@ struct SelectorTests {
 
     @Test("a matchLabels map renders as the /scale status.selector string")
     func scaleSelector() throws {
-        #expect(try LabelSelector(json: ["matchLabels": ["tier": "web", "app": "shop"]]).description == "app=shop,tier=web")
+        #expect(
+            try LabelSelector(json: ["matchLabels": ["tier": "web", "app": "shop"]]).description == "app=shop,tier=web")
         #expect(LabelSelector(matchLabels: ["b": "2", "a": "1"]).description == "a=1,b=2")
         #expect(LabelSelector(matchLabels: [:]).matchesEverything)
     }

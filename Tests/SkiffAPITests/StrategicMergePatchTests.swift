@@ -84,7 +84,9 @@ struct StrategicMergePatchTests {
 
     @Test("a new env var patched in without $setElementOrder goes first, as Kubernetes orders it")
     func newElementOrder() throws {
-        let result = try patch(deployment, #"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"Z","value":"9"}]}]}}}}"#)
+        let result = try patch(
+            deployment,
+            #"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"Z","value":"9"}]}]}}}}"#)
         #expect(containers(result).first?["env"]?.array?.map { $0["name"] } == ["Z", "A", "B"])
     }
 
@@ -95,7 +97,9 @@ struct StrategicMergePatchTests {
             #"{"spec":{"template":{"spec":{"tolerations":[{"key":"other","operator":"Exists"}],"containers":[{"name":"web","args":["echo"]}]}}}}"#
         )
         #expect(containers(result).first?["args"] == ["echo"])
-        #expect(result[path: ["spec", "template", "spec", "tolerations"]] == (try json(#"[{"key":"other","operator":"Exists"}]"#)))
+        #expect(
+            result[path: ["spec", "template", "spec", "tolerations"]]
+                == (try json(#"[{"key":"other","operator":"Exists"}]"#)))
     }
 
     @Test("null deletes a label and leaves the other labels")
@@ -107,8 +111,12 @@ struct StrategicMergePatchTests {
     @Test("kubectl rollout restart's patch adds a template annotation")
     func rolloutRestart() throws {
         let result = try patch(
-            deployment, #"{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2024-05-01T10:00:00Z"}}}}}"#)
-        #expect(result[path: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"]] == "2024-05-01T10:00:00Z")
+            deployment,
+            #"{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2024-05-01T10:00:00Z"}}}}}"#
+        )
+        #expect(
+            result[path: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"]]
+                == "2024-05-01T10:00:00Z")
         #expect(result[path: ["spec", "template", "metadata", "labels", "app"]] == "web")
     }
 
@@ -132,16 +140,20 @@ struct StrategicMergePatchTests {
     @Test("a {$patch: replace} list element replaces the whole keyed list")
     func listReplace() throws {
         let result = try patch(
-            deployment, #"{"spec":{"template":{"spec":{"containers":[{"$patch":"replace"},{"name":"only","image":"x"}]}}}}"#)
+            deployment,
+            #"{"spec":{"template":{"spec":{"containers":[{"$patch":"replace"},{"name":"only","image":"x"}]}}}}"#)
         #expect(containers(result) == [try json(#"{"name":"only","image":"x"}"#)])
     }
 
     @Test("$setElementOrder reorders the merged list and server-only elements keep their place")
     func setElementOrder() throws {
-        let swapped = try patch(deployment, #"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"web"}]}}}}"#)
+        let swapped = try patch(
+            deployment,
+            #"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"web"}]}}}}"#)
         #expect(containers(swapped).map { $0["name"] } == ["sidecar", "web"])
         let pod = #"{"spec":{"containers":[{"name":"injected"},{"name":"a"},{"name":"b"}]}}"#
-        let ordered = try patch(pod, #"{"spec":{"$setElementOrder/containers":[{"name":"b"},{"name":"a"}]}}"#, kind: "Pod")
+        let ordered = try patch(
+            pod, #"{"spec":{"$setElementOrder/containers":[{"name":"b"},{"name":"a"}]}}"#, kind: "Pod")
         #expect(ordered[path: ["spec", "containers"]]?.array?.map { $0["name"] } == ["injected", "b", "a"])
     }
 
@@ -159,10 +171,14 @@ struct StrategicMergePatchTests {
     @Test("container ports merge by containerPort and Service ports by port")
     func portsDependOnPlace() throws {
         let result = try patch(
-            deployment, #"{"spec":{"template":{"spec":{"containers":[{"name":"web","ports":[{"containerPort":80,"name":"http"}]}]}}}}"#)
-        #expect(containers(result).first?["ports"] == (try json(#"[{"containerPort":80,"protocol":"TCP","name":"http"}]"#)))
+            deployment,
+            #"{"spec":{"template":{"spec":{"containers":[{"name":"web","ports":[{"containerPort":80,"name":"http"}]}]}}}}"#
+        )
+        #expect(
+            containers(result).first?["ports"] == (try json(#"[{"containerPort":80,"protocol":"TCP","name":"http"}]"#)))
 
-        let service = #"{"kind":"Service","spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080},{"port":443}]}}"#
+        let service =
+            #"{"kind":"Service","spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080},{"port":443}]}}"#
         let patched = try patch(service, #"{"spec":{"ports":[{"port":80,"targetPort":9090}]}}"#, kind: "Service")
         #expect(patched[path: ["spec", "ports"]] == (try json(#"[{"port":80,"targetPort":9090},{"port":443}]"#)))
         #expect(patched[path: ["spec", "selector", "app"]] == "web")
@@ -170,9 +186,11 @@ struct StrategicMergePatchTests {
 
     @Test("a CronJob's job template containers merge by name")
     func cronJobTemplate() throws {
-        let cronJob = #"{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"job","image":"a","command":["x"]}]}}}}}}"#
+        let cronJob =
+            #"{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"job","image":"a","command":["x"]}]}}}}}}"#
         let result = try patch(
-            cronJob, #"{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"job","image":"b"}]}}}}}}"#,
+            cronJob,
+            #"{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"job","image":"b"}]}}}}}}"#,
             kind: "CronJob")
         let container = result[path: ["spec", "jobTemplate", "spec", "template", "spec", "containers"]]?.array?.first
         #expect(container == (try json(#"{"name":"job","image":"b","command":["x"]}"#)))
@@ -185,17 +203,25 @@ struct StrategicMergePatchTests {
              "status":{"conditions":[{"type":"Ready","status":"False"},{"type":"PodScheduled","status":"True"}]}}
             """#
         let result = try patch(
-            pod, #"{"metadata":{"ownerReferences":[{"uid":"u2","name":"rs2"}]},"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#,
+            pod,
+            #"{"metadata":{"ownerReferences":[{"uid":"u2","name":"rs2"}]},"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#,
             kind: "Pod")
-        #expect(result[path: ["status", "conditions"]] == (try json(#"[{"type":"Ready","status":"True"},{"type":"PodScheduled","status":"True"}]"#)))
-        #expect(result[path: ["metadata", "ownerReferences"]]?.array?.compactMap { $0["uid"]?.string }.sorted() == ["u1", "u2"])
+        #expect(
+            result[path: ["status", "conditions"]]
+                == (try json(#"[{"type":"Ready","status":"True"},{"type":"PodScheduled","status":"True"}]"#)))
+        #expect(
+            result[path: ["metadata", "ownerReferences"]]?.array?.compactMap { $0["uid"]?.string }.sorted() == [
+                "u1", "u2",
+            ])
     }
 
     @Test("node addresses merge by type while taints and Endpoints subsets are replaced whole")
     func nodeAndEndpoints() throws {
-        let node = #"{"spec":{"taints":[{"key":"a","effect":"NoSchedule"}]},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.1"},{"type":"Hostname","address":"n1"}]}}"#
+        let node =
+            #"{"spec":{"taints":[{"key":"a","effect":"NoSchedule"}]},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.1"},{"type":"Hostname","address":"n1"}]}}"#
         let result = try patch(
-            node, #"{"spec":{"taints":[{"key":"b","effect":"NoSchedule"}]},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.2"}]}}"#,
+            node,
+            #"{"spec":{"taints":[{"key":"b","effect":"NoSchedule"}]},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.2"}]}}"#,
             kind: "Node")
         #expect(result[path: ["spec", "taints"]] == (try json(#"[{"key":"b","effect":"NoSchedule"}]"#)))
         #expect(result[path: ["status", "addresses"]]?.array?.count == 2)
@@ -211,7 +237,8 @@ struct StrategicMergePatchTests {
         let result = try patch(
             #"{"kind":"ConfigMap","metadata":{"name":"c"}}"#,
             #"{"data":{"k":"v","gone":null},"metadata":{"labels":{"$patch":"replace","a":"b"}}}"#, kind: "ConfigMap")
-        #expect(result == (try json(#"{"kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"b"}},"data":{"k":"v"}}"#)))
+        #expect(
+            result == (try json(#"{"kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"b"}},"data":{"k":"v"}}"#)))
     }
 
     @Test("malformed patches are 400 Bad Request, not crashes")
@@ -241,10 +268,16 @@ struct PatchStrategyTests {
     func table() {
         let template = ["spec", "template", "spec"]
         #expect(PatchStrategy.strategy(kind: "Deployment", path: template + ["containers"]) == .mergeByKey("name"))
-        #expect(PatchStrategy.strategy(kind: "Deployment", path: template + ["initContainers", "volumeMounts"]) == .mergeByKey("mountPath"))
-        #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "containers", "volumeDevices"]) == .mergeByKey("devicePath"))
+        #expect(
+            PatchStrategy.strategy(kind: "Deployment", path: template + ["initContainers", "volumeMounts"])
+                == .mergeByKey("mountPath"))
+        #expect(
+            PatchStrategy.strategy(kind: "Pod", path: ["spec", "containers", "volumeDevices"])
+                == .mergeByKey("devicePath"))
         #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "hostAliases"]) == .mergeByKey("ip"))
-        #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "topologySpreadConstraints"]) == .mergeByKey("topologyKey"))
+        #expect(
+            PatchStrategy.strategy(kind: "Pod", path: ["spec", "topologySpreadConstraints"])
+                == .mergeByKey("topologyKey"))
         #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "imagePullSecrets"]) == .mergeByKey("name"))
         #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "containers", "envFrom"]) == .atomic)
         #expect(PatchStrategy.strategy(kind: "Pod", path: ["spec", "tolerations"]) == .atomic)

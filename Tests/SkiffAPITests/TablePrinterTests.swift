@@ -49,9 +49,11 @@ struct HumanDurationTests {
     @Test(
         "coarse form matches ShortHumanDuration",
         arguments: [
-            (-2, "<invalid>"), (-2 + 1e-9, "0s"), (0, "0s"), (1 - ms, "0s"), (1, "1s"), (2 - ms, "1s"), (60 - ms, "59s"),
+            (-2, "<invalid>"), (-2 + 1e-9, "0s"), (0, "0s"), (1 - ms, "0s"), (1, "1s"), (2 - ms, "1s"),
+            (60 - ms, "59s"),
             (60, "1m"), (120 - ms, "1m"), (hour - ms, "59m"), (hour, "1h"), (2 * hour - ms, "1h"), (day - ms, "23h"),
-            (day, "1d"), (2 * day - ms, "1d"), (year - ms, "364d"), (year, "1y"), (2 * year - ms, "1y"), (2 * year, "2y"),
+            (day, "1d"), (2 * day - ms, "1d"), (year - ms, "364d"), (year, "1y"), (2 * year - ms, "1y"),
+            (2 * year, "2y"),
         ] as [(Double, String)])
     func shortTable(seconds: Double, expected: String) {
         #expect(HumanDuration.coarse(seconds) == expected)
@@ -87,10 +89,12 @@ struct RFC3339Tests {
         #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
     }
 
-    @Test("rejects malformed and impossible timestamps", arguments: [
-        "", "garbage", "2024-05-01", "2024-05-01T10:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
-        "2024-05-01T24:00:00Z", "2024-05-01T10:00:00.Z", "2024-05-01T10:00:00Zjunk", "2024-05-01T10:00:00+2:00",
-    ])
+    @Test(
+        "rejects malformed and impossible timestamps",
+        arguments: [
+            "", "garbage", "2024-05-01", "2024-05-01T10:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+            "2024-05-01T24:00:00Z", "2024-05-01T10:00:00.Z", "2024-05-01T10:00:00Zjunk", "2024-05-01T10:00:00+2:00",
+        ])
     func rejects(text: String) {
         #expect(RFC3339.parse(text) == nil)
     }
@@ -128,7 +132,10 @@ struct TablePrinterTests {
         let weird: JSON = [
             "metadata": ["name": 5, "creationTimestamp": "yesterday", "labels": "x", "ownerReferences": "x"],
             "spec": ["replicas": "three", "containers": "web", "ports": [1, "x"], "selector": 7, "template": []],
-            "status": ["containerStatuses": [1, ["state": "odd", "restartCount": "9"]], "conditions": "x", "hard": ["cpu": true]],
+            "status": [
+                "containerStatuses": [1, ["state": "odd", "restartCount": "9"]], "conditions": "x",
+                "hard": ["cpu": true],
+            ],
             "subsets": "x", "data": [], "involvedObject": 3,
         ]
         let row = TablePrinter.cells(kind: kind, object: weird, now: tableNow)
@@ -143,9 +150,17 @@ struct TablePrinterTests {
         #expect(layout("Pod") == "Name|Ready|Status|Restarts|Age|+IP|+Node|+Nominated Node|+Readiness Gates")
         #expect(layout("Deployment") == "Name|Ready|Up-to-date|Available|Age|+Containers|+Images|+Selector")
         #expect(layout("Event") == "Last Seen|Type|Reason|Object|+Subobject|+Source|Message|+First Seen|+Count|+Name")
-        #expect(layout("Node") == "Name|Status|Roles|Age|Version|+Internal-IP|+External-IP|+OS-Image|+Kernel-Version|+Container-Runtime")
-        #expect(layout("CronJob") == "Name|Schedule|Timezone|Suspend|Active|Last Schedule|Age|+Containers|+Images|+Selector")
-        #expect(layout("PersistentVolume") == "Name|Capacity|Access Modes|Reclaim Policy|Status|Claim|StorageClass|VolumeAttributesClass|Reason|Age|+VolumeMode")
+        #expect(
+            layout("Node")
+                == "Name|Status|Roles|Age|Version|+Internal-IP|+External-IP|+OS-Image|+Kernel-Version|+Container-Runtime"
+        )
+        #expect(
+            layout("CronJob") == "Name|Schedule|Timezone|Suspend|Active|Last Schedule|Age|+Containers|+Images|+Selector"
+        )
+        #expect(
+            layout("PersistentVolume")
+                == "Name|Capacity|Access Modes|Reclaim Policy|Status|Claim|StorageClass|VolumeAttributesClass|Reason|Age|+VolumeMode"
+        )
         #expect(layout("LimitRange") == "Name|Created At")
         #expect(layout("Widget") == "Name|Age")
         #expect(TablePrinter.columns(kind: "LimitRange")[1].type == "date")
@@ -157,13 +172,16 @@ struct TablePrinterTests {
     func age() {
         #expect(cells("Widget", ["metadata": ["name": "w"]]) == ["w", "<unknown>"])
         #expect(cells("Widget", ["metadata": ["name": "w", "creationTimestamp": ago(-60)]])[1] == "<invalid>")
-        #expect(cells("Widget", ["metadata": ["name": "w", "creationTimestamp": ago(3 * 86_400 + 4 * 3600)]])[1] == "3d4h")
+        #expect(
+            cells("Widget", ["metadata": ["name": "w", "creationTimestamp": ago(3 * 86_400 + 4 * 3600)]])[1] == "3d4h")
     }
 }
 
 @Suite("Pod rows")
 struct PodRowTests {
-    static func pod(_ status: JSON, spec: JSON = ["containers": [["name": "web", "image": "nginx"]]], deleting: Bool = false)
+    static func pod(
+        _ status: JSON, spec: JSON = ["containers": [["name": "web", "image": "nginx"]]], deleting: Bool = false
+    )
         -> JSON
     {
         var metadata: JSON = ["name": "web-1", "namespace": "shop", "creationTimestamp": ago(3600)]
@@ -171,17 +189,23 @@ struct PodRowTests {
         return ["metadata": metadata, "spec": spec, "status": status]
     }
 
-    static let twoContainers: JSON = ["containers": [["name": "web", "image": "nginx"], ["name": "log", "image": "busybox"]]]
+    static let twoContainers: JSON = [
+        "containers": [["name": "web", "image": "nginx"], ["name": "log", "image": "busybox"]]
+    ]
 
     @Test("a running pod shows readiness, restarts with recency, and wide columns")
     func running() {
         let status: JSON = [
             "phase": "Running", "podIP": "10.0.0.5", "podIPs": [["ip": "10.0.0.5"]],
             "containerStatuses": [
-                ["name": "web", "ready": true, "restartCount": 2, "state": ["running": ["startedAt": ago(300)]],
-                 "lastState": ["terminated": ["exitCode": 1, "finishedAt": ago(300)]]],
-                ["name": "log", "ready": true, "restartCount": 1, "state": ["running": [:]],
-                 "lastState": ["terminated": ["exitCode": 0, "finishedAt": ago(7200)]]],
+                [
+                    "name": "web", "ready": true, "restartCount": 2, "state": ["running": ["startedAt": ago(300)]],
+                    "lastState": ["terminated": ["exitCode": 1, "finishedAt": ago(300)]],
+                ],
+                [
+                    "name": "log", "ready": true, "restartCount": 1, "state": ["running": [:]],
+                    "lastState": ["terminated": ["exitCode": 0, "finishedAt": ago(7200)]],
+                ],
             ],
         ]
         var spec = Self.twoContainers
@@ -195,9 +219,17 @@ struct PodRowTests {
     func pending() {
         let status: JSON = [
             "phase": "Pending",
-            "containerStatuses": [["name": "web", "ready": false, "restartCount": 0, "state": ["waiting": ["reason": "ContainerCreating"]]]],
+            "containerStatuses": [
+                [
+                    "name": "web", "ready": false, "restartCount": 0,
+                    "state": ["waiting": ["reason": "ContainerCreating"]],
+                ]
+            ],
         ]
-        #expect(cells("Pod", Self.pod(status)) == ["web-1", "0/1", "ContainerCreating", "0", "60m", "<none>", "<none>", "<none>", "<none>"])
+        #expect(
+            cells("Pod", Self.pod(status)) == [
+                "web-1", "0/1", "ContainerCreating", "0", "60m", "<none>", "<none>", "<none>", "<none>",
+            ])
         #expect(cells("Pod", Self.pod(["phase": "Pending"]))[2] == "Pending")
     }
 
@@ -205,11 +237,13 @@ struct PodRowTests {
     func crashLoop() {
         let status: JSON = [
             "phase": "Running",
-            "containerStatuses": [[
-                "name": "web", "ready": false, "restartCount": 5,
-                "state": ["waiting": ["reason": "CrashLoopBackOff", "message": "back-off"]],
-                "lastState": ["terminated": ["exitCode": 1, "reason": "Error", "finishedAt": ago(40)]],
-            ]],
+            "containerStatuses": [
+                [
+                    "name": "web", "ready": false, "restartCount": 5,
+                    "state": ["waiting": ["reason": "CrashLoopBackOff", "message": "back-off"]],
+                    "lastState": ["terminated": ["exitCode": 1, "reason": "Error", "finishedAt": ago(40)]],
+                ]
+            ],
         ]
         let row = cells("Pod", Self.pod(status))
         #expect(row[1] == "0/1")
@@ -235,13 +269,21 @@ struct PodRowTests {
         }
         #expect(row([["name": "migrate", "state": ["waiting": ["reason": "PodInitializing"]]]])[2] == "Init:0/2")
         #expect(
-            row([["name": "migrate", "state": ["terminated": ["exitCode": 0]]], ["name": "seed", "state": ["running": [:]]]])[2]
+            row([
+                ["name": "migrate", "state": ["terminated": ["exitCode": 0]]],
+                ["name": "seed", "state": ["running": [:]]],
+            ])[2]
                 == "Init:1/2")
-        #expect(row([["name": "migrate", "state": ["waiting": ["reason": "ImagePullBackOff"]]]])[2] == "Init:ImagePullBackOff")
-        #expect(row([["name": "migrate", "state": ["terminated": ["exitCode": 1, "reason": "Error"]]]])[2] == "Init:Error")
+        #expect(
+            row([["name": "migrate", "state": ["waiting": ["reason": "ImagePullBackOff"]]]])[2]
+                == "Init:ImagePullBackOff")
+        #expect(
+            row([["name": "migrate", "state": ["terminated": ["exitCode": 1, "reason": "Error"]]]])[2] == "Init:Error")
         #expect(row([["name": "migrate", "state": ["terminated": ["exitCode": 2]]]])[2] == "Init:ExitCode:2")
         // While initialising, init container restarts count.
-        #expect(row([["name": "migrate", "restartCount": 3, "state": ["waiting": ["reason": "CrashLoopBackOff"]]]])[3] == "3")
+        #expect(
+            row([["name": "migrate", "restartCount": 3, "state": ["waiting": ["reason": "CrashLoopBackOff"]]]])[3]
+                == "3")
     }
 
     @Test("a started sidecar counts toward READY and the pod runs once its main container does")
@@ -252,7 +294,9 @@ struct PodRowTests {
         let status: JSON = [
             "phase": "Running",
             "conditions": [["type": "Initialized", "status": "True"], ["type": "Ready", "status": "True"]],
-            "initContainerStatuses": [["name": "proxy", "started": true, "ready": true, "restartCount": 1, "state": ["running": [:]]]],
+            "initContainerStatuses": [
+                ["name": "proxy", "started": true, "ready": true, "restartCount": 1, "state": ["running": [:]]]
+            ],
             "containerStatuses": [["name": "web", "ready": true, "restartCount": 0, "state": ["running": [:]]]],
         ]
         let row = cells("Pod", Self.pod(status, spec: spec))
@@ -263,7 +307,9 @@ struct PodRowTests {
 
     @Test("a deleting pod is Terminating unless finished, and Unknown on a lost node")
     func terminating() {
-        let running: JSON = ["phase": "Running", "containerStatuses": [["name": "web", "ready": true, "state": ["running": [:]]]]]
+        let running: JSON = [
+            "phase": "Running", "containerStatuses": [["name": "web", "ready": true, "state": ["running": [:]]]],
+        ]
         #expect(cells("Pod", Self.pod(running, deleting: true))[2] == "Terminating")
         #expect(cells("Pod", Self.pod(["phase": "Succeeded"], deleting: true))[2] == "Succeeded")
         #expect(cells("Pod", Self.pod(["phase": "Running", "reason": "NodeLost"], deleting: true))[2] == "Unknown")
@@ -282,12 +328,19 @@ struct PodRowTests {
 
     @Test("scheduling gates and readiness gates")
     func gates() {
-        let gated: JSON = ["phase": "Pending", "conditions": [["type": "PodScheduled", "status": "False", "reason": "SchedulingGated"]]]
+        let gated: JSON = [
+            "phase": "Pending",
+            "conditions": [["type": "PodScheduled", "status": "False", "reason": "SchedulingGated"]],
+        ]
         #expect(cells("Pod", Self.pod(gated))[2] == "SchedulingGated")
         let spec: JSON = [
-            "containers": [["name": "web"]], "readinessGates": [["conditionType": "a/one"], ["conditionType": "a/two"]],
+            "containers": [["name": "web"]],
+            "readinessGates": [["conditionType": "a/one"], ["conditionType": "a/two"]],
         ]
-        let status: JSON = ["phase": "Running", "conditions": [["type": "a/one", "status": "True"], ["type": "a/two", "status": "False"]]]
+        let status: JSON = [
+            "phase": "Running",
+            "conditions": [["type": "a/one", "status": "True"], ["type": "a/two", "status": "False"]],
+        ]
         #expect(cells("Pod", Self.pod(status, spec: spec))[8] == "1/2")
     }
 }
@@ -295,7 +348,7 @@ struct PodRowTests {
 @Suite("Workload and core rows")
 struct ResourceRowTests {
     static let template: JSON = [
-        "spec": ["containers": [["name": "web", "image": "nginx:1.27"], ["name": "sidecar", "image": "envoy:1"]]],
+        "spec": ["containers": [["name": "web", "image": "nginx:1.27"], ["name": "sidecar", "image": "envoy:1"]]]
     ]
 
     @Test("deployment row: ready/desired, counts as integers, wide containers and selector")
@@ -305,7 +358,8 @@ struct ResourceRowTests {
             "spec": ["replicas": 3, "selector": ["matchLabels": ["app": "web"]], "template": Self.template],
             "status": ["readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2],
         ]
-        #expect(cells("Deployment", d) == ["web", "2/3", "#3", "#2", "5m", "web,sidecar", "nginx:1.27,envoy:1", "app=web"])
+        #expect(
+            cells("Deployment", d) == ["web", "2/3", "#3", "#2", "5m", "web,sidecar", "nginx:1.27,envoy:1", "app=web"])
         // Absent replicas is the API default of 1; absent status counts are 0.
         #expect(cells("Deployment", ["metadata": ["name": "x"]]).prefix(4) == ["x", "0/1", "#0", "#0"])
     }
@@ -314,28 +368,49 @@ struct ResourceRowTests {
     func controllers() {
         let rs: JSON = [
             "metadata": ["name": "web-7d4", "creationTimestamp": ago(90)],
-            "spec": ["replicas": 2, "selector": ["matchExpressions": [["key": "app", "operator": "In", "values": ["web"]]]], "template": Self.template],
+            "spec": [
+                "replicas": 2, "selector": ["matchExpressions": [["key": "app", "operator": "In", "values": ["web"]]]],
+                "template": Self.template,
+            ],
             "status": ["replicas": 2, "readyReplicas": 1],
         ]
-        #expect(cells("ReplicaSet", rs) == ["web-7d4", "#2", "#2", "#1", "90s", "web,sidecar", "nginx:1.27,envoy:1", "app in (web)"])
+        #expect(
+            cells("ReplicaSet", rs) == [
+                "web-7d4", "#2", "#2", "#1", "90s", "web,sidecar", "nginx:1.27,envoy:1", "app in (web)",
+            ])
         let rc: JSON = ["metadata": ["name": "rc"], "spec": ["replicas": 1, "selector": ["app": "web"]]]
         #expect(cells("ReplicationController", rc).last == "app=web")
         let ds: JSON = [
             "metadata": ["name": "agent"],
-            "spec": ["selector": ["matchLabels": ["app": "agent"]], "template": ["spec": ["nodeSelector": ["kubernetes.io/os": "linux"]]]],
-            "status": ["desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2],
+            "spec": [
+                "selector": ["matchLabels": ["app": "agent"]],
+                "template": ["spec": ["nodeSelector": ["kubernetes.io/os": "linux"]]],
+            ],
+            "status": [
+                "desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3,
+                "numberAvailable": 2,
+            ],
         ]
-        #expect(cells("DaemonSet", ds) == ["agent", "#3", "#3", "#2", "#3", "#2", "kubernetes.io/os=linux", "<unknown>", "", "", "app=agent"])
-        let sts: JSON = ["metadata": ["name": "db"], "spec": ["replicas": 3, "template": Self.template], "status": ["readyReplicas": 3]]
+        #expect(
+            cells("DaemonSet", ds) == [
+                "agent", "#3", "#3", "#2", "#3", "#2", "kubernetes.io/os=linux", "<unknown>", "", "", "app=agent",
+            ])
+        let sts: JSON = [
+            "metadata": ["name": "db"], "spec": ["replicas": 3, "template": Self.template],
+            "status": ["readyReplicas": 3],
+        ]
         #expect(cells("StatefulSet", sts) == ["db", "3/3", "<unknown>", "web,sidecar", "nginx:1.27,envoy:1"])
     }
 
     @Test("controller revisions name their controlling owner as kind.group/name")
     func controllerRevision() {
         let cr: JSON = [
-            "metadata": ["name": "web-5f6", "ownerReferences": [
-                ["apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "controller": true],
-            ]],
+            "metadata": [
+                "name": "web-5f6",
+                "ownerReferences": [
+                    ["apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "controller": true]
+                ],
+            ],
             "revision": 4,
         ]
         #expect(cells("ControllerRevision", cr) == ["web-5f6", "statefulset.apps/web", "#4", "<unknown>"])
@@ -347,7 +422,10 @@ struct ResourceRowTests {
         let done: JSON = [
             "metadata": ["name": "pi", "creationTimestamp": ago(120)],
             "spec": ["completions": 1, "selector": ["matchLabels": ["batch.kubernetes.io/job-name": "pi"]]],
-            "status": ["succeeded": 1, "startTime": ago(100), "completionTime": ago(70), "conditions": [["type": "Complete", "status": "True"]]],
+            "status": [
+                "succeeded": 1, "startTime": ago(100), "completionTime": ago(70),
+                "conditions": [["type": "Complete", "status": "True"]],
+            ],
         ]
         #expect(cells("Job", done).prefix(5) == ["pi", "Complete", "1/1", "30s", "2m"])
         #expect(cells("Job", done).last == "batch.kubernetes.io/job-name=pi")
@@ -364,7 +442,11 @@ struct ResourceRowTests {
             "spec": ["schedule": "0 3 * * *", "suspend": false, "jobTemplate": ["spec": ["template": Self.template]]],
             "status": ["active": [["name": "nightly-1"]], "lastScheduleTime": ago(3600)],
         ]
-        #expect(cells("CronJob", cj) == ["nightly", "0 3 * * *", "<none>", "False", "#1", "60m", "24h", "web,sidecar", "nginx:1.27,envoy:1", "<none>"])
+        #expect(
+            cells("CronJob", cj) == [
+                "nightly", "0 3 * * *", "<none>", "False", "#1", "60m", "24h", "web,sidecar", "nginx:1.27,envoy:1",
+                "<none>",
+            ])
         #expect(cells("CronJob", ["spec": ["timeZone": "Etc/UTC"]])[2...5] == ["Etc/UTC", "<unset>", "#0", "<none>"])
     }
 
@@ -377,12 +459,17 @@ struct ResourceRowTests {
             "type": "ClusterIP", "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"],
             "ports": [["port": 80, "protocol": "TCP"], ["port": 53, "protocol": "UDP"]], "selector": ["app": "web"],
         ])
-        #expect(cells("Service", clusterIP) == ["web", "ClusterIP", "10.96.0.10", "<none>", "80/TCP,53/UDP", "60s", "app=web"])
+        #expect(
+            cells("Service", clusterIP) == [
+                "web", "ClusterIP", "10.96.0.10", "<none>", "80/TCP,53/UDP", "60s", "app=web",
+            ])
         let nodePort = svc(["type": "NodePort", "clusterIP": "10.96.0.11", "ports": [["port": 80, "nodePort": 30080]]])
         #expect(cells("Service", nodePort)[2...4] == ["10.96.0.11", "<none>", "80:30080/TCP"])
         let pending = svc(["type": "LoadBalancer", "clusterIP": "None", "ports": []])
         #expect(cells("Service", pending)[2...4] == ["None", "<pending>", "<none>"])
-        let lb = svc(["type": "LoadBalancer", "externalIPs": ["1.2.3.4"]], ["loadBalancer": ["ingress": [["hostname": "lb.example"], ["ip": "5.6.7.8"]]]])
+        let lb = svc(
+            ["type": "LoadBalancer", "externalIPs": ["1.2.3.4"]],
+            ["loadBalancer": ["ingress": [["hostname": "lb.example"], ["ip": "5.6.7.8"]]]])
         #expect(cells("Service", lb)[3] == "5.6.7.8,lb.example,1.2.3.4")
         #expect(cells("Service", svc(["type": "ExternalName", "externalName": "db.example"]))[3] == "db.example")
         #expect(cells("Service", svc([:])).last == "<none>")
@@ -392,16 +479,34 @@ struct ResourceRowTests {
     func nodes() {
         func node(_ ready: String?, unschedulable: Bool = false, labels: JSON = [:]) -> JSON {
             var status: JSON = [
-                "nodeInfo": ["kubeletVersion": "v1.31.0", "osImage": "Debian", "kernelVersion": "6.1", "containerRuntimeVersion": "containerd://1.7"],
-                "addresses": [["type": "Hostname", "address": "n1"], ["type": "InternalIP", "address": "192.168.1.10"]],
+                "nodeInfo": [
+                    "kubeletVersion": "v1.31.0", "osImage": "Debian", "kernelVersion": "6.1",
+                    "containerRuntimeVersion": "containerd://1.7",
+                ],
+                "addresses": [
+                    ["type": "Hostname", "address": "n1"], ["type": "InternalIP", "address": "192.168.1.10"],
+                ],
             ]
-            if let ready { status["conditions"] = [["type": "MemoryPressure", "status": "False"], ["type": "Ready", "status": .string(ready)]] }
-            return ["metadata": ["name": "n1", "labels": labels, "creationTimestamp": ago(10 * 86_400)], "spec": ["unschedulable": .bool(unschedulable)], "status": status]
+            if let ready {
+                status["conditions"] = [
+                    ["type": "MemoryPressure", "status": "False"], ["type": "Ready", "status": .string(ready)],
+                ]
+            }
+            return [
+                "metadata": ["name": "n1", "labels": labels, "creationTimestamp": ago(10 * 86_400)],
+                "spec": ["unschedulable": .bool(unschedulable)], "status": status,
+            ]
         }
-        let roles: JSON = ["node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "infra"]
+        let roles: JSON = [
+            "node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": "",
+            "kubernetes.io/role": "infra",
+        ]
         #expect(
             cells("Node", node("True", labels: roles))
-                == ["n1", "Ready", "control-plane,infra,master", "10d", "v1.31.0", "192.168.1.10", "<none>", "Debian", "6.1", "containerd://1.7"])
+                == [
+                    "n1", "Ready", "control-plane,infra,master", "10d", "v1.31.0", "192.168.1.10", "<none>", "Debian",
+                    "6.1", "containerd://1.7",
+                ])
         #expect(cells("Node", node("False"))[1...2] == ["NotReady", "<none>"])
         #expect(cells("Node", node("Unknown"))[1] == "NotReady")
         #expect(cells("Node", node("True", unschedulable: true))[1] == "Ready,SchedulingDisabled")
@@ -412,14 +517,18 @@ struct ResourceRowTests {
     @Test("event rows: object, source, first and last seen, count")
     func events() {
         let ev: JSON = [
-            "metadata": ["name": "web-1.17c"], "type": "Warning", "reason": "BackOff", "message": " Back-off restarting \n",
+            "metadata": ["name": "web-1.17c"], "type": "Warning", "reason": "BackOff",
+            "message": " Back-off restarting \n",
             "involvedObject": ["kind": "Pod", "name": "web-1", "fieldPath": "spec.containers{web}"],
             "source": ["component": "kubelet", "host": "node-a"],
             "firstTimestamp": ago(600), "lastTimestamp": ago(30), "count": 7,
         ]
         #expect(
             cells("Event", ev)
-                == ["30s", "Warning", "BackOff", "pod/web-1", "spec.containers{web}", "kubelet, node-a", "Back-off restarting", "10m", "#7", "web-1.17c"])
+                == [
+                    "30s", "Warning", "BackOff", "pod/web-1", "spec.containers{web}", "kubelet, node-a",
+                    "Back-off restarting", "10m", "#7", "web-1.17c",
+                ])
         let modern: JSON = [
             "metadata": ["name": "e"], "involvedObject": ["kind": "Node"], "reportingComponent": "scheduler",
             "eventTime": "2024-05-01T11:59:00.123456Z",
@@ -433,12 +542,28 @@ struct ResourceRowTests {
 
     @Test("namespace, config map, secret, service account and lease rows")
     func simpleRows() {
-        #expect(cells("Namespace", ["metadata": ["name": "shop", "creationTimestamp": ago(5)], "status": ["phase": "Active"]]) == ["shop", "Active", "5s"])
-        #expect(cells("ConfigMap", ["metadata": ["name": "cfg"], "data": ["a": "1", "b": "2"], "binaryData": ["c": "AA=="]])[1] == "#3")
-        #expect(cells("Secret", ["metadata": ["name": "s"], "type": "Opaque", "data": ["k": "dg=="]]) == ["s", "Opaque", "#1", "<unknown>"])
+        #expect(
+            cells(
+                "Namespace",
+                ["metadata": ["name": "shop", "creationTimestamp": ago(5)], "status": ["phase": "Active"]]) == [
+                    "shop", "Active", "5s",
+                ])
+        #expect(
+            cells(
+                "ConfigMap", ["metadata": ["name": "cfg"], "data": ["a": "1", "b": "2"], "binaryData": ["c": "AA=="]])[
+                    1] == "#3")
+        #expect(
+            cells("Secret", ["metadata": ["name": "s"], "type": "Opaque", "data": ["k": "dg=="]]) == [
+                "s", "Opaque", "#1", "<unknown>",
+            ])
         #expect(cells("ServiceAccount", ["metadata": ["name": "default"], "secrets": [["name": "t"]]])[1] == "#1")
-        #expect(cells("Lease", ["metadata": ["name": "kube-scheduler"], "spec": ["holderIdentity": "node-a_1234"]])[1] == "node-a_1234")
-        #expect(cells("LimitRange", ["metadata": ["name": "limits", "creationTimestamp": "2024-05-01T10:00:00.5Z"]]) == ["limits", "2024-05-01T10:00:00Z"])
+        #expect(
+            cells("Lease", ["metadata": ["name": "kube-scheduler"], "spec": ["holderIdentity": "node-a_1234"]])[1]
+                == "node-a_1234")
+        #expect(
+            cells("LimitRange", ["metadata": ["name": "limits", "creationTimestamp": "2024-05-01T10:00:00.5Z"]]) == [
+                "limits", "2024-05-01T10:00:00Z",
+            ])
     }
 
     @Test("endpoints list up to three addresses, then a count")
@@ -459,10 +584,15 @@ struct ResourceRowTests {
     func quota() {
         let q: JSON = [
             "metadata": ["name": "compute"],
-            "status": ["hard": ["pods": "10", "limits.cpu": "4", "requests.memory": "1Gi", "limits.memory": "2Gi"],
-                       "used": ["pods": "3", "limits.cpu": "500m", "requests.memory": "256Mi"]],
+            "status": [
+                "hard": ["pods": "10", "limits.cpu": "4", "requests.memory": "1Gi", "limits.memory": "2Gi"],
+                "used": ["pods": "3", "limits.cpu": "500m", "requests.memory": "256Mi"],
+            ],
         ]
-        #expect(cells("ResourceQuota", q)[1...2] == ["pods: 3/10, requests.memory: 256Mi/1Gi", "limits.cpu: 500m/4, limits.memory: 0/2Gi"])
+        #expect(
+            cells("ResourceQuota", q)[1...2] == [
+                "pods: 3/10, requests.memory: 256Mi/1Gi", "limits.cpu: 500m/4, limits.memory: 0/2Gi",
+            ])
     }
 
     @Test("persistent volume claim and volume rows")
@@ -470,18 +600,34 @@ struct ResourceRowTests {
         let pvc: JSON = [
             "metadata": ["name": "data", "creationTimestamp": ago(60)],
             "spec": ["volumeName": "pv-1", "storageClassName": "fast", "resources": ["requests": ["storage": "1Gi"]]],
-            "status": ["phase": "Bound", "capacity": ["storage": "2Gi"], "accessModes": ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"]],
+            "status": [
+                "phase": "Bound", "capacity": ["storage": "2Gi"],
+                "accessModes": ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"],
+            ],
         ]
-        #expect(cells("PersistentVolumeClaim", pvc) == ["data", "Bound", "pv-1", "2Gi", "RWO,RWX", "fast", "<unset>", "60s", "<unset>"])
-        let unbound: JSON = ["metadata": ["name": "u", "deletionTimestamp": ago(1)], "spec": ["volumeMode": "Block"], "status": ["phase": "Pending", "capacity": ["storage": "1Gi"]]]
+        #expect(
+            cells("PersistentVolumeClaim", pvc) == [
+                "data", "Bound", "pv-1", "2Gi", "RWO,RWX", "fast", "<unset>", "60s", "<unset>",
+            ])
+        let unbound: JSON = [
+            "metadata": ["name": "u", "deletionTimestamp": ago(1)], "spec": ["volumeMode": "Block"],
+            "status": ["phase": "Pending", "capacity": ["storage": "1Gi"]],
+        ]
         #expect(cells("PersistentVolumeClaim", unbound)[1...4] == ["Terminating", "", "", ""])
         #expect(cells("PersistentVolumeClaim", unbound).last == "Block")
         let pv: JSON = [
             "metadata": ["name": "pv-1", "annotations": ["volume.beta.kubernetes.io/storage-class": "legacy"]],
-            "spec": ["capacity": ["storage": "2Gi"], "accessModes": ["ReadOnlyMany"], "persistentVolumeReclaimPolicy": "Retain",
-                     "claimRef": ["namespace": "shop", "name": "data"], "storageClassName": "fast", "volumeAttributesClassName": "gold"],
+            "spec": [
+                "capacity": ["storage": "2Gi"], "accessModes": ["ReadOnlyMany"],
+                "persistentVolumeReclaimPolicy": "Retain",
+                "claimRef": ["namespace": "shop", "name": "data"], "storageClassName": "fast",
+                "volumeAttributesClassName": "gold",
+            ],
             "status": ["phase": "Bound"],
         ]
-        #expect(cells("PersistentVolume", pv) == ["pv-1", "2Gi", "ROX", "Retain", "Bound", "shop/data", "legacy", "gold", "", "<unknown>", "<unset>"])
+        #expect(
+            cells("PersistentVolume", pv) == [
+                "pv-1", "2Gi", "ROX", "Retain", "Bound", "shop/data", "legacy", "gold", "", "<unknown>", "<unset>",
+            ])
     }
 }

@@ -21,7 +21,8 @@ struct BadInputTests {
         try await withMaster { master in
             let client = try master.socketClient()
             let (status, body) = try await raw(
-                client, "POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": {\n  \"name\": x}}".utf8))
+                client, "POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": {\n  \"name\": x}}".utf8)
+            )
             #expect(status == 400)
             #expect(body["reason"] == "BadRequest")
             #expect(body["message"]?.string?.contains("line 2, column") == true)
@@ -33,7 +34,8 @@ struct BadInputTests {
         try await withMaster { master in
             let client = try master.socketClient()
             let big = "{\"data\":{\"k\":\"" + String(repeating: "x", count: 3 * 1024 * 1024 + 10) + "\"}}"
-            let (status, body) = try await raw(client, "POST", "/api/v1/namespaces/default/configmaps", body: Array(big.utf8))
+            let (status, body) = try await raw(
+                client, "POST", "/api/v1/namespaces/default/configmaps", body: Array(big.utf8))
             #expect(status == 413)
             #expect(body["reason"] == "RequestEntityTooLarge")
         }
@@ -82,13 +84,18 @@ struct BadInputTests {
             let client = try master.socketClient()
             let pods = Resources.named("pods")
             var pod = podManifest("q")
-            pod[path: ["spec", "containers"]] = [["name": "c", "image": "busybox", "resources": ["limits": ["memory": "64Moo"]]]]
+            pod[path: ["spec", "containers"]] = [
+                ["name": "c", "image": "busybox", "resources": ["limits": ["memory": "64Moo"]]]
+            ]
             do {
                 _ = try await client.create(pods, namespace: "default", object: pod)
                 Issue.record("bad quantity accepted")
             } catch let error as SkiffError {
                 #expect(error.code == .invalid)
-                #expect(error.causes.contains { $0.field == "spec.containers[0].resources.limits[memory]" || $0.field.contains("limits") })
+                #expect(
+                    error.causes.contains {
+                        $0.field == "spec.containers[0].resources.limits[memory]" || $0.field.contains("limits")
+                    })
             }
             do {
                 _ = try await client.list(pods, namespace: "default", labelSelector: "env in (a")
@@ -143,13 +150,15 @@ struct BadInputTests {
             }
             do {
                 _ = try await client.patch(
-                    pods, namespace: "default", name: "p", patch: ["metadata": ["resourceVersion": "1", "labels": ["a": "b"]]])
+                    pods, namespace: "default", name: "p",
+                    patch: ["metadata": ["resourceVersion": "1", "labels": ["a": "b"]]])
                 Issue.record("stale patch accepted")
             } catch let error as SkiffError {
                 #expect(error.code == .conflict)
             }
             do {
-                try await client.send("PATCH", "/api/v1/namespaces/default/pods/p", body: ["x": 1], contentType: "text/plain")
+                try await client.send(
+                    "PATCH", "/api/v1/namespaces/default/pods/p", body: ["x": 1], contentType: "text/plain")
                 Issue.record("unknown patch type accepted")
             } catch let error as SkiffError {
                 #expect(error.code == .unsupportedMediaType)

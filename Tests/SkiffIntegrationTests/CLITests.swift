@@ -31,11 +31,14 @@ struct CLITests {
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("deployment.apps/web created"))
             #expect(r.output.contains("configmap/settings created"))
-            r = try skiff(master, ["apply", "-f", "-"], stdin: manifest.replacingOccurrences(of: "busybox:1.36", with: "busybox:1.37"))
+            r = try skiff(
+                master, ["apply", "-f", "-"],
+                stdin: manifest.replacingOccurrences(of: "busybox:1.36", with: "busybox:1.37"))
             #expect(r.output.contains("deployment.apps/web configured"), "\(r.output)")
             r = try skiff(master, ["get", "deploy", "web", "-o", "json"])
             let deployment = try JSON.parse(r.output)
-            #expect(deployment[path: ["spec", "template", "spec", "containers"]]?.array?.first?["image"] == "busybox:1.37")
+            #expect(
+                deployment[path: ["spec", "template", "spec", "containers"]]?.array?.first?["image"] == "busybox:1.37")
             #expect(deployment[path: ["metadata", "generation"]] == .int(2))
 
             r = try skiff(master, ["get", "deployments"])
@@ -71,7 +74,10 @@ struct CLITests {
         var r = try runProgram(Checkout.skiff, ["cluster", "up", "--data-dir", dir, "--listen", "127.0.0.1:0"])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("kubectl --kubeconfig \(dir)/kubeconfig"))
-        let pid = Int32((try String(contentsOfFile: dir + "/master.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let pid =
+            Int32(
+                (try String(contentsOfFile: dir + "/master.pid", encoding: .utf8)).trimmingCharacters(
+                    in: .whitespacesAndNewlines)) ?? 0
         #expect(pid > 0 && kill(pid, 0) == 0)
         r = try runProgram(Checkout.skiff, ["get", "ns", "--server", "unix://\(dir)/api.sock"])
         #expect(r.output.contains("kube-system"))

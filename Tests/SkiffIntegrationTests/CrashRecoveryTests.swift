@@ -13,7 +13,10 @@ struct CrashRecoveryTests {
             let acknowledged = Acknowledged()
             let writer = Task {
                 for i in 0..<100_000 {
-                    let object: JSON = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("c\(i)")], "data": ["i": .string("\(i)")]]
+                    let object: JSON = [
+                        "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("c\(i)")],
+                        "data": ["i": .string("\(i)")],
+                    ]
                     do {
                         _ = try await client.create(cm, namespace: "default", object: object)
                         await acknowledged.add("c\(i)")
@@ -30,11 +33,16 @@ struct CrashRecoveryTests {
 
             try await master.start()
             let after = try master.socketClient()
-            let stored = Set(try await after.list(cm, namespace: "default").items.compactMap { $0[path: ["metadata", "name"]]?.string })
+            let stored = Set(
+                try await after.list(cm, namespace: "default").items.compactMap {
+                    $0[path: ["metadata", "name"]]?.string
+                })
             let lost = written.subtracting(stored)
             #expect(lost.isEmpty, "acknowledged but lost: \(lost.sorted().prefix(10))")
             // The store takes new writes after recovery, with a newer revision.
-            let next = try await after.create(cm, namespace: "default", object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "after"]])
+            let next = try await after.create(
+                cm, namespace: "default",
+                object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "after"]])
             #expect((Int(next[path: ["metadata", "resourceVersion"]]?.string ?? "0") ?? 0) > written.count)
         }
     }

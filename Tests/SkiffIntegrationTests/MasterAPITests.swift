@@ -11,7 +11,8 @@ struct MasterAPITests {
     func crudOverSocket() async throws {
         try await withMaster { master in
             let client = try master.socketClient()
-            let created = try await client.create(pods, namespace: "default", object: podManifest("a", labels: ["env": "prod"]))
+            let created = try await client.create(
+                pods, namespace: "default", object: podManifest("a", labels: ["env": "prod"]))
             #expect(created[path: ["metadata", "uid"]]?.string?.isEmpty == false)
             #expect(created[path: ["status", "phase"]] == "Pending")
             #expect(created[path: ["spec", "restartPolicy"]] == "Always")  // defaulted
@@ -53,7 +54,8 @@ struct MasterAPITests {
                 return seen
             }
             _ = try await client.create(pods, namespace: "default", object: podManifest("w"))
-            _ = try await client.patch(pods, namespace: "default", name: "w", patch: ["metadata": ["labels": ["x": "1"]]])
+            _ = try await client.patch(
+                pods, namespace: "default", name: "w", patch: ["metadata": ["labels": ["x": "1"]]])
             try await client.delete(pods, namespace: "default", name: "w")
             #expect(try await collector.value == ["ADDED w", "MODIFIED w", "DELETED w"])
         }
@@ -107,7 +109,8 @@ struct MasterAPITests {
             }
             #expect(Set(names).isSuperset(of: ["default", "kube-system", "kube-public", "kube-node-lease"]))
             _ = try await client.create(
-                Resources.named("ns"), namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
+                Resources.named("ns"), namespace: nil,
+                object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
             var found = false
             for _ in 0..<50 where !found {
                 found = (try? await client.get(Resources.named("sa"), namespace: "team", name: "default")) != nil
@@ -122,7 +125,8 @@ struct MasterAPITests {
         try await withMaster { master in
             let client = try master.socketClient()
             let ns = Resources.named("ns")
-            _ = try await client.create(ns, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "gone"]])
+            _ = try await client.create(
+                ns, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "gone"]])
             _ = try await client.create(pods, namespace: "gone", object: podManifest("p"))
             _ = try await client.create(
                 Resources.named("cm"), namespace: "gone",
@@ -152,11 +156,15 @@ struct MasterAPITests {
         try await withMaster { master in
             let client = try master.socketClient()
             _ = try await client.create(
-                Resources.named("nodes"), namespace: nil, object: ["apiVersion": "v1", "kind": "Node", "metadata": ["name": "n1"]])
+                Resources.named("nodes"), namespace: nil,
+                object: ["apiVersion": "v1", "kind": "Node", "metadata": ["name": "n1"]])
             _ = try await client.create(pods, namespace: "default", object: podManifest("g"))
             try await client.send(
                 "POST", "/api/v1/namespaces/default/pods/g/binding",
-                body: ["apiVersion": "v1", "kind": "Binding", "metadata": ["name": "g"], "target": ["kind": "Node", "name": "n1"]])
+                body: [
+                    "apiVersion": "v1", "kind": "Binding", "metadata": ["name": "g"],
+                    "target": ["kind": "Node", "name": "n1"],
+                ])
             let bound = try await client.get(pods, namespace: "default", name: "g")
             #expect(bound[path: ["spec", "nodeName"]] == "n1")
 
@@ -171,7 +179,10 @@ struct MasterAPITests {
             _ = try await client.create(pods, namespace: "default", object: podManifest("h"))
             try await client.send(
                 "POST", "/api/v1/namespaces/default/pods/h/binding",
-                body: ["apiVersion": "v1", "kind": "Binding", "metadata": ["name": "h"], "target": ["kind": "Node", "name": "n1"]])
+                body: [
+                    "apiVersion": "v1", "kind": "Binding", "metadata": ["name": "h"],
+                    "target": ["kind": "Node", "name": "n1"],
+                ])
             do {
                 try await client.send("GET", "/api/v1/namespaces/default/pods/h/log", accept: "*/*")
                 Issue.record("log served without an agent")
@@ -187,8 +198,10 @@ struct MasterAPITests {
         try await withMaster { master in
             let client = try master.socketClient()
             let cm = Resources.named("cm")
-            _ = try await client.create(cm, namespace: "default", object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "f"]])
-            let marked = try await client.delete(cm, namespace: "default", name: "f", options: ["propagationPolicy": "Foreground"])
+            _ = try await client.create(
+                cm, namespace: "default", object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "f"]])
+            let marked = try await client.delete(
+                cm, namespace: "default", name: "f", options: ["propagationPolicy": "Foreground"])
             #expect(marked[path: ["metadata", "finalizers"]] == ["foregroundDeletion"])
             #expect(marked[path: ["metadata", "deletionTimestamp"]]?.string != nil)
             _ = try await client.patch(cm, namespace: "default", name: "f", patch: ["metadata": ["finalizers": nil]])

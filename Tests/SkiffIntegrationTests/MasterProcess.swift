@@ -10,7 +10,9 @@ enum Checkout {
     static var binaries: URL { root.appendingPathComponent(".build/debug") }
     static var skiffd: String { binaries.appendingPathComponent("skiffd").path }
     static var skiff: String { binaries.appendingPathComponent("skiff").path }
-    static var tools: String { ProcessInfo.processInfo.environment["SKIFF_TOOLS"] ?? root.appendingPathComponent(".tools").path }
+    static var tools: String {
+        ProcessInfo.processInfo.environment["SKIFF_TOOLS"] ?? root.appendingPathComponent(".tools").path
+    }
 }
 
 /// A real `skiffd master` on a short temp directory (Unix socket paths are limited to 108

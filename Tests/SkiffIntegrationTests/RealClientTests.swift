@@ -17,7 +17,11 @@ struct RealClientTests {
         try #require(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: run `make client-tools`")
         try await withMaster { master in
             let result = try runProgram(
-                "/bin/bash", [Checkout.root.appendingPathComponent("Tests/clients/kubectl-scenario.sh").path, path, master.kubeconfigPath])
+                "/bin/bash",
+                [
+                    Checkout.root.appendingPathComponent("Tests/clients/kubectl-scenario.sh").path, path,
+                    master.kubeconfigPath,
+                ])
             #expect(result.status == 0, "\(result.output.suffix(3000))")
         }
     }
@@ -25,10 +29,12 @@ struct RealClientTests {
     @Test("Python client scenario")
     func python() async throws {
         let python = Checkout.tools + "/venv/bin/python"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: run `make client-tools`")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: run `make client-tools`")
         try await withMaster { master in
             let result = try runProgram(
-                python, [Checkout.root.appendingPathComponent("Tests/clients/python_client.py").path, master.kubeconfigPath])
+                python,
+                [Checkout.root.appendingPathComponent("Tests/clients/python_client.py").path, master.kubeconfigPath])
             #expect(result.status == 0, "\(result.output.suffix(3000))")
         }
     }

@@ -23,7 +23,8 @@ struct YAMLTests {
             data: {enabled: "true", ratio: "1.5"}
             """)
         #expect(docs.count == 2)
-        #expect(docs[0][path: ["spec", "containers"]]?.array?.first?["ports"]?.array?.first?["containerPort"] == .int(80))
+        #expect(
+            docs[0][path: ["spec", "containers"]]?.array?.first?["ports"]?.array?.first?["containerPort"] == .int(80))
         #expect(docs[1][path: ["data", "enabled"]] == "true")
         #expect(docs[1][path: ["data", "ratio"]] == "1.5")
     }

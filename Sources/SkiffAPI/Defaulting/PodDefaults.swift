@@ -19,7 +19,8 @@ enum PodDefaults {
                     }
                     if hostNetwork {
                         container.editObjects(in: "ports") { port in
-                            if let number = port["containerPort"], port["hostPort"] == nil || port["hostPort"] == .null {
+                            if let number = port["containerPort"], port["hostPort"] == nil || port["hostPort"] == .null
+                            {
                                 port["hostPort"] = number
                             }
                         }
@@ -29,7 +30,8 @@ enum PodDefaults {
             spec.setIfAbsent("enableServiceLinks", true)
 
             // ServiceAccount admission; `serviceAccount` is the deprecated mirror of the name.
-            let account = [spec["serviceAccountName"]?.string, spec["serviceAccount"]?.string]
+            let account =
+                [spec["serviceAccountName"]?.string, spec["serviceAccount"]?.string]
                 .compactMap { $0 }.first { !$0.isEmpty } ?? "default"
             spec.setIfEmpty("serviceAccountName", account)
             spec.setIfEmpty("serviceAccount", account)
@@ -72,15 +74,20 @@ enum PodDefaults {
                 return (k == key || k.isEmpty) && (effect == "NoExecute" || effect.isEmpty)
             }
             if !covered {
-                tolerations.append(["key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300])
+                tolerations.append([
+                    "key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300,
+                ])
             }
         }
         spec["tolerations"] = .array(tolerations)
     }
 
     static func applyContainer(_ container: inout JSON) {
-        if container["imagePullPolicy"] == nil || container["imagePullPolicy"] == .null || container["imagePullPolicy"] == "" {
-            container["imagePullPolicy"] = .string(imageTag(container["image"]?.string ?? "") == "latest" ? "Always" : "IfNotPresent")
+        if container["imagePullPolicy"] == nil || container["imagePullPolicy"] == .null
+            || container["imagePullPolicy"] == ""
+        {
+            container["imagePullPolicy"] = .string(
+                imageTag(container["image"]?.string ?? "") == "latest" ? "Always" : "IfNotPresent")
         }
         container.setIfEmpty("terminationMessagePath", "/dev/termination-log")
         container.setIfEmpty("terminationMessagePolicy", "File")
@@ -95,7 +102,9 @@ enum PodDefaults {
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
             container.editObject(probe) { p in
                 // These are plain int32 fields in Go, so 0 counts as unset.
-                for (key, value) in [("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3)]
+                for (key, value) in [
+                    ("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3),
+                ]
                 where p[key] == nil || p[key] == .null || p[key]?.int == 0 {
                     p[key] = .int(Int64(value))
                 }

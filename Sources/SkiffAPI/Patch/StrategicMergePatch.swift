@@ -124,7 +124,9 @@ struct Merger {
     /// `$retainKeys: [k1, k2]`: every key of the result not listed is dropped before merging. kubectl
     /// sends it for fields tagged `retainKeys` (a Deployment's `strategy`, pod `volumes` entries) so
     /// switching `type: RollingUpdate` to `Recreate` also removes `rollingUpdate`.
-    private func applyRetainKeys(_ result: inout [String: JSON], _ patch: [String: JSON], path: [String]) throws(SkiffError) {
+    private func applyRetainKeys(_ result: inout [String: JSON], _ patch: [String: JSON], path: [String])
+        throws(SkiffError)
+    {
         guard let directive = patch[PatchDirective.retainKeys] else { return }
         guard let list = directive.array else { throw malformed(path, "$retainKeys must be a list of field names") }
         var keep: Set<String> = []

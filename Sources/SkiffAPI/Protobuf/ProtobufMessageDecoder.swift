@@ -132,7 +132,8 @@ struct ProtobufMessageDecoder {
             if number == 1 { key = decoded?.string ?? "" } else { value = decoded ?? .null }
         }
         if value == nil, let field = fields[2] {
-            value = field.type == .message
+            value =
+                field.type == .message
                 ? try messageValue(field.messageType, range.upperBound..<range.upperBound, depth: depth + 1) ?? .null
                 : Self.zero(of: field.type)
         }

@@ -59,7 +59,8 @@ extension FieldSelector {
     /// The string a field label compares as: strings as is, bools as `true`/`false`, numbers in
     /// decimal, and an absent field (or `null`, object, array) as its kind's zero value.
     public static func value(of field: String, in object: JSON) -> String {
-        let path = renamedFields[field] ?? field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let path =
+            renamedFields[field] ?? field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         var found = object[path: path]
         if field == "status.podIP", found?.string == nil {
             // Dual-stack objects may carry only `status.podIPs`; Kubernetes selects on the first.

@@ -69,7 +69,8 @@ enum LabelSelectorLexer {
                     out.append(LabelSelectorToken(kind: best.0, literal: best.1, position: start))
                 } else {
                     out.append(
-                        LabelSelectorToken(kind: .error, literal: "error expected: keyword found '\(buffer)'", position: start))
+                        LabelSelectorToken(
+                            kind: .error, literal: "error expected: keyword found '\(buffer)'", position: start))
                 }
             } else {
                 while pos < bytes.count, !isSymbol(bytes[pos]), !isSpace(bytes[pos]) { pos += 1 }

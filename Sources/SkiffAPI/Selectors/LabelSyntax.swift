@@ -37,7 +37,8 @@ enum LabelSyntax {
             }
             for (i, v) in values.enumerated() where Int64(v) == nil {
                 errors.append(
-                    "values[\(i)]: Invalid value: \(goQuote(v)): for 'Gt', 'Lt' operators, the value must be an integer")
+                    "values[\(i)]: Invalid value: \(goQuote(v)): for 'Gt', 'Lt' operators, the value must be an integer"
+                )
             }
         }
         for (i, v) in values.enumerated() {

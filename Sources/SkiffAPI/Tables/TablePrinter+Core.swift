@@ -6,7 +6,8 @@ extension TablePrinter {
     /// `SchedulingDisabled` for cordoned nodes; ROLES come from role labels.
     static func nodeCells(_ node: JSON, now: Date) -> [JSON] {
         var status: [String] = []
-        if let ready = (node[path: ["status", "conditions"]]?.array ?? []).last(where: { $0.textAt("type") == "Ready" }) {
+        if let ready = (node[path: ["status", "conditions"]]?.array ?? []).last(where: { $0.textAt("type") == "Ready" })
+        {
             status.append(ready.textAt("status") == "True" ? "Ready" : "NotReady")
         } else {
             status.append("Unknown")
@@ -123,7 +124,9 @@ extension TablePrinter {
         }
         let kind = ev.textAt("involvedObject", "kind").lowercased()
         let involved = ev.textAt("involvedObject", "name")
-        let component = ev.textAt("source", "component").isEmpty ? ev.textAt("reportingComponent") : ev.textAt("source", "component")
+        let component =
+            ev.textAt("source", "component").isEmpty
+            ? ev.textAt("reportingComponent") : ev.textAt("source", "component")
         let host = ev.textAt("source", "host").isEmpty ? ev.textAt("reportingInstance") : ev.textAt("source", "host")
         return [
             .string(lastSeen), .string(ev.textAt("type")), .string(ev.textAt("reason")),
@@ -153,8 +156,10 @@ extension TablePrinter {
     /// `RWO,ROX,RWX,RWOP` in that fixed order, duplicates dropped.
     static func accessModes(_ modes: JSON?) -> String {
         let have = Set((modes?.array ?? []).compactMap(\.string))
-        return [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
-            .filter { have.contains($0.0) }.map(\.1).joined(separator: ",")
+        return [
+            ("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP"),
+        ]
+        .filter { have.contains($0.0) }.map(\.1).joined(separator: ",")
     }
 
     /// The beta storage-class annotation still wins over `spec.storageClassName`.
@@ -170,7 +175,8 @@ extension TablePrinter {
         let capacity = volume.isEmpty ? "" : quantity(pvc[path: ["status", "capacity", "storage"]])
         let modes = volume.isEmpty ? "" : accessModes(pvc[path: ["status", "accessModes"]])
         return [
-            .string(pvc.textAt("metadata", "name")), .string(terminating ? "Terminating" : pvc.textAt("status", "phase")),
+            .string(pvc.textAt("metadata", "name")),
+            .string(terminating ? "Terminating" : pvc.textAt("status", "phase")),
             .string(volume), .string(capacity), .string(modes), .string(storageClass(pvc)),
             .string(pvc[path: ["spec", "volumeAttributesClassName"]]?.string ?? "<unset>"),
             .string(ageCell(pvc, now: now)), .string(pvc[path: ["spec", "volumeMode"]]?.string ?? "<unset>"),
@@ -185,8 +191,10 @@ extension TablePrinter {
         }
         return [
             .string(pv.textAt("metadata", "name")), .string(quantity(pv[path: ["spec", "capacity", "storage"]])),
-            .string(accessModes(pv[path: ["spec", "accessModes"]])), .string(pv.textAt("spec", "persistentVolumeReclaimPolicy")),
-            .string(terminating ? "Terminating" : pv.textAt("status", "phase")), .string(claim), .string(storageClass(pv)),
+            .string(accessModes(pv[path: ["spec", "accessModes"]])),
+            .string(pv.textAt("spec", "persistentVolumeReclaimPolicy")),
+            .string(terminating ? "Terminating" : pv.textAt("status", "phase")), .string(claim),
+            .string(storageClass(pv)),
             .string(pv[path: ["spec", "volumeAttributesClassName"]]?.string ?? "<unset>"),
             .string(pv.textAt("status", "reason")), .string(ageCell(pv, now: now)),
             .string(pv[path: ["spec", "volumeMode"]]?.string ?? "<unset>"),

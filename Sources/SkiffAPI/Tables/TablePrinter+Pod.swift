@@ -16,7 +16,9 @@ extension TablePrinter {
 
         let phase = status.textAt("phase")
         var reason = status.textAt("reason").isEmpty ? phase : status.textAt("reason")
-        if conditions.contains(where: { $0.textAt("type") == "PodScheduled" && $0.textAt("reason") == "SchedulingGated" }) {
+        if conditions.contains(where: {
+            $0.textAt("type") == "PodScheduled" && $0.textAt("reason") == "SchedulingGated"
+        }) {
             reason = "SchedulingGated"
         }
 

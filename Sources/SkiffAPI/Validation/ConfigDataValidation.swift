@@ -10,12 +10,18 @@ enum ConfigDataValidation {
         let binary = errors.object(object["binaryData"], "binaryData") ?? [:]
         var total = 0
         for (key, value) in errors.stringMap(object["data"], "data").sorted(by: { $0.key < $1.key }) {
-            for message in NameValidation.isConfigMapKey(key) { errors.invalid("data".keyed(key), .string(key), message) }
-            if binary[key] != nil { errors.invalid("data".keyed(key), .string(key), "duplicate of key present in binaryData") }
+            for message in NameValidation.isConfigMapKey(key) {
+                errors.invalid("data".keyed(key), .string(key), message)
+            }
+            if binary[key] != nil {
+                errors.invalid("data".keyed(key), .string(key), "duplicate of key present in binaryData")
+            }
             total += value.utf8.count
         }
         for key in binary.keys.sorted() {
-            for message in NameValidation.isConfigMapKey(key) { errors.invalid("binaryData".keyed(key), .string(key), message) }
+            for message in NameValidation.isConfigMapKey(key) {
+                errors.invalid("binaryData".keyed(key), .string(key), message)
+            }
             guard let value = errors.string(binary[key], "binaryData".keyed(key)) else { continue }
             switch Base64Check.decodedLength(value) {
             case .success(let n): total += n
@@ -49,7 +55,9 @@ enum ConfigDataValidation {
             total += value.utf8.count
         }
         for key in keys.sorted() {
-            for message in NameValidation.isConfigMapKey(key) { errors.invalid("data".keyed(key), .string(key), message) }
+            for message in NameValidation.isConfigMapKey(key) {
+                errors.invalid("data".keyed(key), .string(key), message)
+            }
         }
         if total > maxSize { errors.tooLong("data", maxSize) }
 

@@ -12,13 +12,16 @@ enum ContainerValidation {
 
     /// `names` collects container names across init and regular containers, which share one namespace.
     static func validate(
-        _ c: [String: JSON], _ path: String, volumes: Set<String>, names: inout Set<String>, into errors: inout FieldErrors
+        _ c: [String: JSON], _ path: String, volumes: Set<String>, names: inout Set<String>,
+        into errors: inout FieldErrors
     ) {
         let name = errors.string(c["name"], path.dot("name")) ?? ""
         if name.isEmpty {
             errors.required(path.dot("name"))
         } else {
-            for message in NameValidation.isDNS1123Label(name) { errors.invalid(path.dot("name"), .string(name), message) }
+            for message in NameValidation.isDNS1123Label(name) {
+                errors.invalid(path.dot("name"), .string(name), message)
+            }
             if !names.insert(name).inserted { errors.duplicate(path.dot("name"), .string(name)) }
         }
         let image = errors.string(c["image"], path.dot("image")) ?? ""
@@ -40,7 +43,9 @@ enum ContainerValidation {
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
             guard let p = errors.object(c[probe], path.dot(probe)) else { continue }
             validateHandler(p, path.dot(probe), allowed: ["exec", "httpGet", "tcpSocket", "grpc"], into: &errors)
-            for field in ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"] {
+            for field in [
+                "initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold",
+            ] {
                 errors.nonNegative(p[field], path.dot(probe).dot(field))
             }
             if probe != "readinessProbe", let threshold = p["successThreshold"]?.int, threshold != 1 {
@@ -50,7 +55,9 @@ enum ContainerValidation {
         if let lifecycle = errors.object(c["lifecycle"], path.dot("lifecycle")) {
             for hook in ["postStart", "preStop"] {
                 guard let h = errors.object(lifecycle[hook], path.dot("lifecycle").dot(hook)) else { continue }
-                validateHandler(h, path.dot("lifecycle").dot(hook), allowed: ["exec", "httpGet", "tcpSocket", "sleep"], into: &errors)
+                validateHandler(
+                    h, path.dot("lifecycle").dot(hook), allowed: ["exec", "httpGet", "tcpSocket", "sleep"],
+                    into: &errors)
             }
         }
     }
@@ -74,7 +81,9 @@ enum ContainerValidation {
                 }
             }
             if let hostPort = errors.int(port["hostPort"], p.dot("hostPort")), hostPort != 0 {
-                for message in NameValidation.isValidPortNum(hostPort) { errors.invalid(p.dot("hostPort"), .int(hostPort), message) }
+                for message in NameValidation.isValidPortNum(hostPort) {
+                    errors.invalid(p.dot("hostPort"), .int(hostPort), message)
+                }
             }
             errors.oneOf(port["protocol"], p.dot("protocol"), protocols)
         }
@@ -123,7 +132,8 @@ enum ContainerValidation {
             }
             if sources == 0 {
                 errors.invalid(
-                    fromPath, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`")
+                    fromPath, "",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`")
             } else if !literal.isEmpty {
                 errors.invalid(fromPath, "", "may not be specified when `value` is not empty")
             } else if sources > 1 {
@@ -146,14 +156,18 @@ enum ContainerValidation {
                 errors.invalid(p, "", "may not have more than one field specified at a time")
             }
             for ref in refs {
-                let name = errors.object(source[ref], p.dot(ref)).flatMap { errors.string($0["name"], p.dot(ref).dot("name")) }
+                let name = errors.object(source[ref], p.dot(ref)).flatMap {
+                    errors.string($0["name"], p.dot(ref).dot("name"))
+                }
                 if (name ?? "").isEmpty { errors.required(p.dot(ref).dot("name")) }
             }
         }
     }
 
     /// `ValidateVolumeMounts`: each mount names a (valid) volume and a unique path.
-    static func validateVolumeMounts(_ value: JSON?, _ path: String, volumes: Set<String>, into errors: inout FieldErrors) {
+    static func validateVolumeMounts(
+        _ value: JSON?, _ path: String, volumes: Set<String>, into errors: inout FieldErrors
+    ) {
         var mountPaths: Set<String> = []
         for (i, mount) in errors.objects(value, path) {
             let p = path.at(i)
@@ -162,7 +176,9 @@ enum ContainerValidation {
             if !volumes.contains(name) { errors.notFound(p.dot("name"), .string(name)) }
             let mountPath = errors.string(mount["mountPath"], p.dot("mountPath")) ?? ""
             if mountPath.isEmpty { errors.required(p.dot("mountPath")) }
-            if !mountPaths.insert(mountPath).inserted { errors.invalid(p.dot("mountPath"), .string(mountPath), "must be unique") }
+            if !mountPaths.insert(mountPath).inserted {
+                errors.invalid(p.dot("mountPath"), .string(mountPath), "must be unique")
+            }
             if let subPath = errors.string(mount["subPath"], p.dot("subPath")), !subPath.isEmpty {
                 VolumeValidation.validateRelativePath(subPath, p.dot("subPath"), into: &errors)
             }
@@ -170,7 +186,8 @@ enum ContainerValidation {
     }
 
     /// `validateHandler`: exactly one action; later ones are refused by name.
-    static func validateHandler(_ h: [String: JSON], _ path: String, allowed: [String], into errors: inout FieldErrors) {
+    static func validateHandler(_ h: [String: JSON], _ path: String, allowed: [String], into errors: inout FieldErrors)
+    {
         var count = 0
         for kind in allowed {
             guard let action = errors.object(h[kind], path.dot(kind)) else { continue }
@@ -182,14 +199,18 @@ enum ContainerValidation {
             let p = path.dot(kind)
             switch kind {
             case "exec":
-                if (errors.array(action["command"], p.dot("command")) ?? []).isEmpty { errors.required(p.dot("command")) }
+                if (errors.array(action["command"], p.dot("command")) ?? []).isEmpty {
+                    errors.required(p.dot("command"))
+                }
             case "httpGet", "tcpSocket":
                 if action["port"] == nil { errors.required(p.dot("port")) }
                 errors.portNumOrName(action["port"], p.dot("port"))
                 errors.oneOf(action["scheme"], p.dot("scheme"), ["HTTP", "HTTPS"])
             case "grpc":
                 if let port = errors.int(action["port"], p.dot("port")) {
-                    for message in NameValidation.isValidPortNum(port) { errors.invalid(p.dot("port"), .int(port), message) }
+                    for message in NameValidation.isValidPortNum(port) {
+                        errors.invalid(p.dot("port"), .int(port), message)
+                    }
                 }
             default:
                 errors.nonNegative(action["seconds"], p.dot("seconds"))

@@ -32,7 +32,8 @@ enum CoreValidation {
                 errors.causes.append(
                     SkiffError.Cause(
                         reason: "FieldValueDuplicate",
-                        message: "Duplicate value: \(JSON.object(taint).quotedForMessage): taints must be unique by key and effect pair",
+                        message:
+                            "Duplicate value: \(JSON.object(taint).quotedForMessage): taints must be unique by key and effect pair",
                         field: p))
             }
         }
@@ -48,8 +49,12 @@ enum CoreValidation {
         let namespace = object["metadata"]?["namespace"]?.string ?? ""
         let eventTime = object["eventTime"].flatMap { $0.isNull ? nil : $0 }
         if eventTime == nil {
-            let matches = involvedNamespace.isEmpty ? (namespace.isEmpty || namespace == "default") : namespace == involvedNamespace
-            if !matches { errors.invalid("involvedObject.namespace", .string(involvedNamespace), "does not match event.namespace") }
+            let matches =
+                involvedNamespace.isEmpty
+                ? (namespace.isEmpty || namespace == "default") : namespace == involvedNamespace
+            if !matches {
+                errors.invalid("involvedObject.namespace", .string(involvedNamespace), "does not match event.namespace")
+            }
         }
         _ = errors.int(object["count"], "count")
         if eventTime != nil { errors.oneOf(object["type"], "type", ["Normal", "Warning"]) }
@@ -101,7 +106,8 @@ enum CoreValidation {
             if !types.insert(type).inserted { errors.duplicate(p.dot("type"), .string(type)) }
             var lists: [String: [String: Quantity]] = [:]
             for key in ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"] {
-                lists[key] = ResourceValidation.validateList(limit[key], p.dot(key), containerNames: false, into: &errors)
+                lists[key] = ResourceValidation.validateList(
+                    limit[key], p.dot(key), containerNames: false, into: &errors)
             }
             if type == "Pod" {
                 for key in ["default", "defaultRequest"] where !(lists[key] ?? [:]).isEmpty {
@@ -121,15 +127,31 @@ enum CoreValidation {
                 let hi = max[name]
                 let d = def[name]
                 let r = req[name]
-                check("min", lo, lo, hi, "min value \(lo?.description ?? "") is greater than max value \(hi?.description ?? "")")
-                check("defaultRequest", r, lo, r, "min value \(lo?.description ?? "") is greater than default request value \(r?.description ?? "")")
-                check("defaultRequest", r, r, hi, "default request value \(r?.description ?? "") is greater than max value \(hi?.description ?? "")")
-                check("defaultRequest", r, r, d, "default request value \(r?.description ?? "") is greater than default limit value \(d?.description ?? "")")
-                check("default", lo, lo, d, "min value \(lo?.description ?? "") is greater than default value \(d?.description ?? "")")
-                check("default", hi, d, hi, "default value \(d?.description ?? "") is greater than max value \(hi?.description ?? "")")
+                check(
+                    "min", lo, lo, hi,
+                    "min value \(lo?.description ?? "") is greater than max value \(hi?.description ?? "")")
+                check(
+                    "defaultRequest", r, lo, r,
+                    "min value \(lo?.description ?? "") is greater than default request value \(r?.description ?? "")")
+                check(
+                    "defaultRequest", r, r, hi,
+                    "default request value \(r?.description ?? "") is greater than max value \(hi?.description ?? "")")
+                check(
+                    "defaultRequest", r, r, d,
+                    "default request value \(r?.description ?? "") is greater than default limit value \(d?.description ?? "")"
+                )
+                check(
+                    "default", lo, lo, d,
+                    "min value \(lo?.description ?? "") is greater than default value \(d?.description ?? "")")
+                check(
+                    "default", hi, d, hi,
+                    "default value \(d?.description ?? "") is greater than max value \(hi?.description ?? "")")
             }
-            for (name, ratio) in (lists["maxLimitRequestRatio"] ?? [:]).sorted(by: { $0.key < $1.key }) where ratio.milliValue < 1000 {
-                errors.invalid(p.dot("maxLimitRequestRatio").keyed(name), .string(ratio.description), "ratio \(ratio.description) is less than 1")
+            for (name, ratio) in (lists["maxLimitRequestRatio"] ?? [:]).sorted(by: { $0.key < $1.key })
+            where ratio.milliValue < 1000 {
+                errors.invalid(
+                    p.dot("maxLimitRequestRatio").keyed(name), .string(ratio.description),
+                    "ratio \(ratio.description) is less than 1")
             }
         }
     }

@@ -8,7 +8,9 @@ import Foundation
 /// Unlike robfig, `@every <duration>` is refused: the cronjob controller here schedules by
 /// calendar only.
 enum CronSchedule {
-    static let descriptors: Set<String> = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]
+    static let descriptors: Set<String> = [
+        "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+    ]
 
     private struct Bounds {
         var min: Int
@@ -115,7 +117,9 @@ enum CronSchedule {
     private static func mustParseInt(_ expr: String) -> Parsed {
         guard let n = Int(expr) else {
             let digits = expr.drop(while: { $0 == "+" || $0 == "-" })
-            let reason = !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) ? "value out of range" : "invalid syntax"
+            let reason =
+                !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber })
+                ? "value out of range" : "invalid syntax"
             return .failure("failed to parse int from \(expr): strconv.Atoi: parsing \"\(expr)\": \(reason)")
         }
         if n < 0 { return .failure("negative number (\(n)) not allowed: \(expr)") }
@@ -127,7 +131,8 @@ enum CronSchedule {
         if zone.isEmpty { return "timeZone must be nil or non-empty string" }
         for part in zone.split(separator: "/", omittingEmptySubsequences: false) {
             let allowed = part.utf8.allSatisfy {
-                NameValidation.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                NameValidation.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: "_")
                     || $0 == UInt8(ascii: "+")
             }
             if part == "." || part == ".." || part.hasPrefix("-") || part.isEmpty || part.utf8.count > 14 || !allowed {

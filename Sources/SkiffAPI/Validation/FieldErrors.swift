@@ -30,13 +30,15 @@ struct FieldErrors {
     /// `field.NotFound`, e.g. a volumeMount naming no volume.
     mutating func notFound(_ field: String, _ value: JSON) {
         causes.append(
-            SkiffError.Cause(reason: "FieldValueNotFound", message: "Not found: \(value.quotedForMessage)", field: field))
+            SkiffError.Cause(
+                reason: "FieldValueNotFound", message: "Not found: \(value.quotedForMessage)", field: field))
     }
 
     /// `field.TooLong`, which leaves the (large) value out of the message.
     mutating func tooLong(_ field: String, _ maxBytes: Int) {
         causes.append(
-            SkiffError.Cause(reason: "FieldValueTooLong", message: "Too long: must have at most \(maxBytes) bytes", field: field))
+            SkiffError.Cause(
+                reason: "FieldValueTooLong", message: "Too long: must have at most \(maxBytes) bytes", field: field))
     }
 
     /// A value of the wrong JSON type; names the type found rather than echoing a whole subtree.

@@ -10,7 +10,8 @@ enum JobValidation {
 
     /// `validateJobSpec`; in a CronJob's jobTemplate the selector is always generated, so setting
     /// one there is refused (`ValidateJobTemplateSpec`).
-    static func validateJobSpec(_ spec: [String: JSON], _ path: String, inCronJob: Bool, into errors: inout FieldErrors) {
+    static func validateJobSpec(_ spec: [String: JSON], _ path: String, inCronJob: Bool, into errors: inout FieldErrors)
+    {
         for key in [
             "parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
             "backoffLimitPerIndex", "maxFailedIndexes",
@@ -59,10 +60,13 @@ enum JobValidation {
         if schedule.isEmpty {
             errors.required("spec.schedule")
         } else {
-            if let message = CronSchedule.parseError(schedule) { errors.invalid("spec.schedule", .string(schedule), message) }
+            if let message = CronSchedule.parseError(schedule) {
+                errors.invalid("spec.schedule", .string(schedule), message)
+            }
             if schedule.contains("TZ") {
                 errors.invalid(
-                    "spec.schedule", .string(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
+                    "spec.schedule", .string(schedule),
+                    "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
             }
         }
         if let zone = errors.string(spec["timeZone"], "spec.timeZone"), let message = CronSchedule.timeZoneError(zone) {

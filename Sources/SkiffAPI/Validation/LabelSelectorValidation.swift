@@ -19,7 +19,8 @@ enum LabelSelectorValidation {
                 }
             case "Exists", "DoesNotExist":
                 if !values.isEmpty {
-                    errors.forbidden(p.dot("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                    errors.forbidden(
+                        p.dot("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
                 }
             default:
                 errors.invalid(p.dot("operator"), .string(op), "not a valid selector operator")

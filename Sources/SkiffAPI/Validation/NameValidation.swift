@@ -59,7 +59,9 @@ public enum NameValidation {
         let bytes = Array(value.utf8)
         guard let first = bytes.first, let last = bytes.last else { return false }
         return isAlnum(first) && isAlnum(last)
-            && bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            && bytes.allSatisfy {
+                isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            }
     }
 
     // MARK: public checks
@@ -140,7 +142,8 @@ public enum NameValidation {
             errors.append("name part " + maxLenError(qualifiedNameMaxLength))
         }
         if !matchesQualifiedPart(name) {
-            errors.append("name part " + regexError(qualifiedNameMessage, qualifiedNameFormat, "MyName", "my.name", "123-abc"))
+            errors.append(
+                "name part " + regexError(qualifiedNameMessage, qualifiedNameFormat, "MyName", "my.name", "123-abc"))
         }
         return errors
     }

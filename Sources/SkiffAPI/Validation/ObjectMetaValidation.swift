@@ -15,7 +15,8 @@ extension NameValidation {
         return errors.causes
     }
 
-    static func validateObjectMeta(_ meta: JSON?, namespaced: Bool, nameRule: NameRule, into errors: inout FieldErrors) {
+    static func validateObjectMeta(_ meta: JSON?, namespaced: Bool, nameRule: NameRule, into errors: inout FieldErrors)
+    {
         let path = "metadata"
         if let meta, meta.object == nil, !meta.isNull {
             errors.wrongType(path, meta, expected: "object")
@@ -32,7 +33,9 @@ extension NameValidation {
         if name.isEmpty {
             if generateName.isEmpty { errors.required(path.dot("name"), "name or generateName is required") }
         } else {
-            for message in validateName(name, rule: nameRule) { errors.invalid(path.dot("name"), .string(name), message) }
+            for message in validateName(name, rule: nameRule) {
+                errors.invalid(path.dot("name"), .string(name), message)
+            }
         }
 
         let namespace = errors.string(m["namespace"], path.dot("namespace")) ?? ""
@@ -40,7 +43,9 @@ extension NameValidation {
             if namespace.isEmpty {
                 errors.required(path.dot("namespace"))
             } else {
-                for message in isDNS1123Label(namespace) { errors.invalid(path.dot("namespace"), .string(namespace), message) }
+                for message in isDNS1123Label(namespace) {
+                    errors.invalid(path.dot("namespace"), .string(namespace), message)
+                }
             }
         } else if !namespace.isEmpty {
             errors.forbidden(path.dot("namespace"), "not allowed on this type")
@@ -80,7 +85,9 @@ extension NameValidation {
         for (_, ref) in errors.objects(value, path) {
             let apiVersion = errors.string(ref["apiVersion"], path.dot("apiVersion")) ?? ""
             let version = apiVersion.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-            if version.isEmpty { errors.invalid(path.dot("apiVersion"), .string(apiVersion), "version must not be empty") }
+            if version.isEmpty {
+                errors.invalid(path.dot("apiVersion"), .string(apiVersion), "version must not be empty")
+            }
             for key in ["kind", "name", "uid"] {
                 let s = errors.string(ref[key], path.dot(key)) ?? ""
                 if s.isEmpty { errors.invalid(path.dot(key), .string(s), "must not be empty") }

@@ -12,11 +12,13 @@ enum PodUpdateValidation {
         if let raw = newSpec["activeDeadlineSeconds"], let newDeadline = raw.int {
             if newDeadline < 0 || newDeadline > Int64(Int32.max) {
                 errors.invalid(
-                    "spec.activeDeadlineSeconds", .int(newDeadline), NameValidation.inclusiveRangeError(0, Int64(Int32.max)))
+                    "spec.activeDeadlineSeconds", .int(newDeadline),
+                    NameValidation.inclusiveRangeError(0, Int64(Int32.max)))
                 return
             }
             if let oldDeadline, oldDeadline < newDeadline {
-                errors.invalid("spec.activeDeadlineSeconds", .int(newDeadline), "must be less than or equal to previous value")
+                errors.invalid(
+                    "spec.activeDeadlineSeconds", .int(newDeadline), "must be less than or equal to previous value")
                 return
             }
         } else if oldDeadline != nil {
@@ -33,7 +35,8 @@ enum PodUpdateValidation {
                 return JSON.semanticallyEqual(clone, candidate)
             }
             if !kept {
-                errors.forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds")
+                errors.forbidden(
+                    "spec.tolerations", "existing toleration can not be modified except its tolerationSeconds")
                 break
             }
         }

@@ -54,7 +54,8 @@ enum PodValidation {
                 container, initContainersPath.at(i), volumes: volumes, names: &containerNames, into: &errors)
         }
         for (i, container) in containers {
-            ContainerValidation.validate(container, containersPath.at(i), volumes: volumes, names: &containerNames, into: &errors)
+            ContainerValidation.validate(
+                container, containersPath.at(i), volumes: volumes, names: &containerNames, into: &errors)
         }
 
         if let policy = errors.string(spec["restartPolicy"], path.dot("restartPolicy")), !policy.isEmpty,
@@ -67,18 +68,23 @@ enum PodValidation {
 
         let serviceAccount = path.dot("serviceAccountName")
         if let name = errors.string(spec["serviceAccountName"], serviceAccount), !name.isEmpty {
-            for message in NameValidation.isDNS1123Subdomain(name) { errors.invalid(serviceAccount, .string(name), message) }
+            for message in NameValidation.isDNS1123Subdomain(name) {
+                errors.invalid(serviceAccount, .string(name), message)
+            }
         }
         for key in ["hostname", "subdomain"] {
             if let name = errors.string(spec[key], path.dot(key)), !name.isEmpty {
-                for message in NameValidation.isDNS1123Label(name) { errors.invalid(path.dot(key), .string(name), message) }
+                for message in NameValidation.isDNS1123Label(name) {
+                    errors.invalid(path.dot(key), .string(name), message)
+                }
             }
         }
         if let seconds = errors.int(spec["activeDeadlineSeconds"], path.dot("activeDeadlineSeconds")),
             seconds < 1 || seconds > Int64(Int32.max)
         {
             errors.invalid(
-                path.dot("activeDeadlineSeconds"), .int(seconds), NameValidation.inclusiveRangeError(1, Int64(Int32.max)))
+                path.dot("activeDeadlineSeconds"), .int(seconds),
+                NameValidation.inclusiveRangeError(1, Int64(Int32.max)))
         }
         _ = errors.int(spec["terminationGracePeriodSeconds"], path.dot("terminationGracePeriodSeconds"))
         _ = errors.object(spec["securityContext"], path.dot("securityContext"))
@@ -98,7 +104,9 @@ enum PodValidation {
             let effect = errors.string(toleration["effect"], p.dot("effect")) ?? ""
             let seconds = errors.int(toleration["tolerationSeconds"], p.dot("tolerationSeconds"))
             if !key.isEmpty {
-                for message in NameValidation.isQualifiedName(key) { errors.invalid(p.dot("key"), .string(key), message) }
+                for message in NameValidation.isQualifiedName(key) {
+                    errors.invalid(p.dot("key"), .string(key), message)
+                }
             }
             if key.isEmpty, op != "Exists" {
                 errors.invalid(
@@ -106,15 +114,19 @@ enum PodValidation {
                     "operator must be Exists when `key` is empty, which means \"match all values and all keys\"")
             }
             if seconds != nil, effect != "NoExecute" {
-                errors.invalid(p.dot("effect"), .string(effect), "effect must be 'NoExecute' when `tolerationSeconds` is set")
+                errors.invalid(
+                    p.dot("effect"), .string(effect), "effect must be 'NoExecute' when `tolerationSeconds` is set")
             }
             switch op {
             case "Equal", "":
                 let messages = NameValidation.isValidLabelValue(value)
-                if !messages.isEmpty { errors.invalid(p.dot("operator"), .string(value), messages.joined(separator: ";")) }
+                if !messages.isEmpty {
+                    errors.invalid(p.dot("operator"), .string(value), messages.joined(separator: ";"))
+                }
             case "Exists":
                 if !value.isEmpty {
-                    errors.invalid(p.dot("operator"), .object(toleration), "value must be empty when `operator` is 'Exists'")
+                    errors.invalid(
+                        p.dot("operator"), .object(toleration), "value must be empty when `operator` is 'Exists'")
                 }
             default:
                 errors.notSupported(p.dot("operator"), .string(op), ["Equal", "Exists"])

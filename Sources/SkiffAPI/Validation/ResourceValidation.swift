@@ -8,7 +8,8 @@ enum ResourceValidation {
         do throws(SkiffError) {
             return try Quantity(json: value)
         } catch {
-            let shown: JSON = value.string != nil || value.int != nil || value.double != nil ? value : .string(value.jsonTypeName)
+            let shown: JSON =
+                value.string != nil || value.int != nil || value.double != nil ? value : .string(value.jsonTypeName)
             errors.invalid(path, shown, error.message)
             return nil
         }
@@ -63,7 +64,8 @@ enum ResourceValidation {
             if let limit = limits[name] {
                 if request != limit, !isOvercommitAllowed(name) {
                     errors.invalid(
-                        requestsPath, .string(request.description), "must be equal to \(name) limit of \(limit.description)")
+                        requestsPath, .string(request.description),
+                        "must be equal to \(name) limit of \(limit.description)")
                 } else if request > limit {
                     errors.invalid(
                         requestsPath, .string(request.description),

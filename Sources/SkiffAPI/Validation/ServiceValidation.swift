@@ -25,7 +25,9 @@ enum ServiceValidation {
             if name.isEmpty {
                 errors.required("spec.externalName")
             } else {
-                for message in NameValidation.isDNS1123Subdomain(name) { errors.invalid("spec.externalName", .string(name), message) }
+                for message in NameValidation.isDNS1123Subdomain(name) {
+                    errors.invalid("spec.externalName", .string(name), message)
+                }
             }
         } else {
             let ips = clusterIPs.isEmpty && !clusterIP.isEmpty ? [clusterIP] : clusterIPs
@@ -36,7 +38,9 @@ enum ServiceValidation {
 
         let portsPath = "spec.ports"
         let ports = errors.objects(spec["ports"], portsPath)
-        if ports.isEmpty, !headless, type != "ExternalName", spec["ports"]?.array?.isEmpty ?? (spec["ports"]?.isNull ?? true) {
+        if ports.isEmpty, !headless, type != "ExternalName",
+            spec["ports"]?.array?.isEmpty ?? (spec["ports"]?.isNull ?? true)
+        {
             errors.required(portsPath)
         }
         var names: Set<String> = []
@@ -47,11 +51,15 @@ enum ServiceValidation {
             if name.isEmpty {
                 if ports.count > 1 { errors.required(p.dot("name")) }
             } else {
-                for message in NameValidation.isDNS1123Label(name) { errors.invalid(p.dot("name"), .string(name), message) }
+                for message in NameValidation.isDNS1123Label(name) {
+                    errors.invalid(p.dot("name"), .string(name), message)
+                }
                 if !names.insert(name).inserted { errors.duplicate(p.dot("name"), .string(name)) }
             }
             let number = errors.int(port["port"], p.dot("port")) ?? 0
-            for message in NameValidation.isValidPortNum(number) { errors.invalid(p.dot("port"), .int(number), message) }
+            for message in NameValidation.isValidPortNum(number) {
+                errors.invalid(p.dot("port"), .int(number), message)
+            }
             errors.oneOf(port["protocol"], p.dot("protocol"), ContainerValidation.protocols)
             // 0 or "" is filled from `port` by defaulting.
             if let target = port["targetPort"], target.int != 0, target.string != "" {
@@ -61,7 +69,9 @@ enum ServiceValidation {
                 if type == "ClusterIP" {
                     errors.forbidden(p.dot("nodePort"), "may not be used when `type` is 'ClusterIP'")
                 } else {
-                    for message in NameValidation.isValidPortNum(nodePort) { errors.invalid(p.dot("nodePort"), .int(nodePort), message) }
+                    for message in NameValidation.isValidPortNum(nodePort) {
+                        errors.invalid(p.dot("nodePort"), .int(nodePort), message)
+                    }
                 }
             }
             let proto = port["protocol"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? "TCP"
@@ -73,7 +83,8 @@ enum ServiceValidation {
         errors.labels(spec["selector"], "spec.selector")
         errors.oneOf(spec["sessionAffinity"], "spec.sessionAffinity", ["ClientIP", "None"])
         errors.oneOf(spec["internalTrafficPolicy"], "spec.internalTrafficPolicy", ["Cluster", "Local"])
-        errors.oneOf(spec["ipFamilyPolicy"], "spec.ipFamilyPolicy", ["SingleStack", "PreferDualStack", "RequireDualStack"])
+        errors.oneOf(
+            spec["ipFamilyPolicy"], "spec.ipFamilyPolicy", ["SingleStack", "PreferDualStack", "RequireDualStack"])
         for (i, family) in (errors.array(spec["ipFamilies"], "spec.ipFamilies") ?? []).enumerated() {
             errors.oneOf(family, "spec.ipFamilies".at(i), ["IPv4", "IPv6"])
         }
@@ -84,7 +95,8 @@ enum ServiceValidation {
         if let policy = errors.string(spec["externalTrafficPolicy"], "spec.externalTrafficPolicy"), !policy.isEmpty {
             let external = type == "NodePort" || type == "LoadBalancer" || (type == "ClusterIP" && !externalIPs.isEmpty)
             if !external {
-                errors.invalid("spec.externalTrafficPolicy", .string(policy), "may only be set for externally-accessible services")
+                errors.invalid(
+                    "spec.externalTrafficPolicy", .string(policy), "may only be set for externally-accessible services")
             } else if policy != "Cluster", policy != "Local" {
                 errors.notSupported("spec.externalTrafficPolicy", .string(policy), ["Cluster", "Local"])
             }
@@ -105,7 +117,9 @@ enum ServiceValidation {
                     let ip = errors.string(address["ip"], a.dot("ip")) ?? ""
                     if !NameValidation.isValidIP(ip) { errors.invalid(a.dot("ip"), .string(ip), ipMessage) }
                     if let host = errors.string(address["hostname"], a.dot("hostname")), !host.isEmpty {
-                        for message in NameValidation.isDNS1123Label(host) { errors.invalid(a.dot("hostname"), .string(host), message) }
+                        for message in NameValidation.isDNS1123Label(host) {
+                            errors.invalid(a.dot("hostname"), .string(host), message)
+                        }
                     }
                 }
             }
@@ -116,10 +130,14 @@ enum ServiceValidation {
                 if name.isEmpty {
                     if ports.count > 1 { errors.required(pp.dot("name")) }
                 } else {
-                    for message in NameValidation.isDNS1123Label(name) { errors.invalid(pp.dot("name"), .string(name), message) }
+                    for message in NameValidation.isDNS1123Label(name) {
+                        errors.invalid(pp.dot("name"), .string(name), message)
+                    }
                 }
                 let number = errors.int(port["port"], pp.dot("port")) ?? 0
-                for message in NameValidation.isValidPortNum(number) { errors.invalid(pp.dot("port"), .int(number), message) }
+                for message in NameValidation.isValidPortNum(number) {
+                    errors.invalid(pp.dot("port"), .int(number), message)
+                }
                 errors.oneOf(port["protocol"], pp.dot("protocol"), ContainerValidation.protocols)
             }
         }

@@ -6,7 +6,8 @@ enum StorageValidation {
     static let reclaimPolicies = ["Delete", "Recycle", "Retain"]
     /// PV sources in the order Kubernetes counts them.
     static let pvSources = [
-        "gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "flocker", "nfs", "rbd", "quobyte", "cinder",
+        "gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "flocker", "nfs", "rbd", "quobyte",
+        "cinder",
         "cephfs", "iscsi", "fc", "flexVolume", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume",
         "azureDisk", "scaleIO", "local", "storageos", "csi",
     ]
@@ -18,7 +19,8 @@ enum StorageValidation {
     /// Also used for a StatefulSet's volumeClaimTemplates.
     static func validateClaimSpec(_ value: JSON?, _ path: String, into errors: inout FieldErrors) {
         let spec = errors.object(value, path) ?? [:]
-        validateAccessModes(spec["accessModes"], path.dot("accessModes"), detail: "at least 1 access mode is required", into: &errors)
+        validateAccessModes(
+            spec["accessModes"], path.dot("accessModes"), detail: "at least 1 access mode is required", into: &errors)
         let resources = errors.object(spec["resources"], path.dot("resources")) ?? [:]
         let requests = errors.object(resources["requests"], path.dot("resources").dot("requests")) ?? [:]
         let storagePath = path.dot("resources").keyed("storage")

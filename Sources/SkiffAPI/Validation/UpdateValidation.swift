@@ -110,7 +110,10 @@ enum UpdateValidation {
         let storage = ["resources", "requests", "storage"]
         if bound, after[path: storage] != nil { after[path: storage] = before[path: storage] }
         if !JSON.semanticallyEqual(before, after) {
-            errors.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims")
+            errors.forbidden(
+                "spec",
+                "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+            )
         }
         if let oldSize = old["spec"]?[path: storage].flatMap({ try? Quantity(json: $0) }),
             let newSize = new["spec"]?[path: storage].flatMap({ try? Quantity(json: $0) }), newSize < oldSize

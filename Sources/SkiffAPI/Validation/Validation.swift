@@ -7,8 +7,10 @@
 public enum Validation {
     /// Kinds with rules here.
     public static let kinds: Set<String> = [
-        "Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "Endpoints", "Event", "ResourceQuota", "LimitRange",
-        "PersistentVolumeClaim", "PersistentVolume", "ReplicationController", "ServiceAccount", "Deployment", "ReplicaSet",
+        "Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "Endpoints", "Event", "ResourceQuota",
+        "LimitRange",
+        "PersistentVolumeClaim", "PersistentVolume", "ReplicationController", "ServiceAccount", "Deployment",
+        "ReplicaSet",
         "DaemonSet", "StatefulSet", "ControllerRevision", "Job", "CronJob", "Lease",
     ]
 
@@ -39,7 +41,8 @@ public enum Validation {
             return
         }
         NameValidation.validateObjectMeta(
-            object["metadata"], namespaced: !clusterScopedKinds.contains(kind), nameRule: nameRule(kind: kind), into: &errors)
+            object["metadata"], namespaced: !clusterScopedKinds.contains(kind), nameRule: nameRule(kind: kind),
+            into: &errors)
         switch kind {
         case "Pod": PodValidation.validatePod(object, into: &errors)
         case "Service": ServiceValidation.validateService(object, into: &errors)
@@ -78,7 +81,8 @@ public enum Validation {
         NameValidation.validateObjectMetaUpdate(old: old["metadata"], new: new["metadata"], into: &errors)
         switch kind {
         case "Pod": PodUpdateValidation.validate(old: old, new: new, into: &errors)
-        case "Deployment", "ReplicaSet", "DaemonSet": UpdateValidation.immutable(old, new, ["spec", "selector"], into: &errors)
+        case "Deployment", "ReplicaSet", "DaemonSet":
+            UpdateValidation.immutable(old, new, ["spec", "selector"], into: &errors)
         case "StatefulSet": UpdateValidation.statefulSet(old: old, new: new, into: &errors)
         case "Job": UpdateValidation.job(old: old, new: new, into: &errors)
         case "Service": UpdateValidation.service(old: old, new: new, into: &errors)

@@ -32,7 +32,9 @@ extension NameValidation {
         if bytes.count > dns1123SubdomainMaxLength { errors.append(maxLenError(dns1123SubdomainMaxLength)) }
         let ok =
             !bytes.isEmpty
-            && bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            && bytes.allSatisfy {
+                isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            }
         if !ok {
             errors.append(
                 regexError(
@@ -53,16 +55,21 @@ extension NameValidation {
     public static func isEnvVarName(_ value: String) -> [String] {
         if value.isEmpty { return ["environment variable name " + emptyError] }
         let ok = value.utf8.allSatisfy { $0 >= 32 && $0 <= 126 && $0 != UInt8(ascii: "=") }
-        return ok ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"]
+        return ok
+            ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"]
     }
 
     /// `IsValidPercent`: `25%`.
     public static func isValidPercent(_ value: String) -> [String] {
         let bytes = Array(value.utf8)
-        let ok = bytes.count >= 2 && bytes.last == UInt8(ascii: "%") && bytes.dropLast().allSatisfy { $0 >= 48 && $0 <= 57 }
+        let ok =
+            bytes.count >= 2 && bytes.last == UInt8(ascii: "%") && bytes.dropLast().allSatisfy { $0 >= 48 && $0 <= 57 }
         return ok
             ? []
-            : [regexError("a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%", "1%", "93%")]
+            : [
+                regexError(
+                    "a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%", "1%", "93%")
+            ]
     }
 
     /// Dotted-quad IPv4 without leading zeros, or an IPv6 address (hex groups, one `::`, optional
@@ -96,7 +103,9 @@ extension NameValidation {
         func groups(_ s: String) -> [Substring]? {
             if s.isEmpty { return [] }
             let parts = s.split(separator: ":", omittingEmptySubsequences: false)
-            let hex = parts.allSatisfy { p in !p.isEmpty && p.count <= 4 && p.allSatisfy(\.isHexDigit) && p.allSatisfy(\.isASCII) }
+            let hex = parts.allSatisfy { p in
+                !p.isEmpty && p.count <= 4 && p.allSatisfy(\.isHexDigit) && p.allSatisfy(\.isASCII)
+            }
             return hex ? parts : nil
         }
         guard let head = groups(halves[0]) else { return false }

@@ -26,7 +26,9 @@ enum VolumeValidation {
             if name.isEmpty {
                 local.required(p.dot("name"))
             } else {
-                for message in NameValidation.isDNS1123Label(name) { local.invalid(p.dot("name"), .string(name), message) }
+                for message in NameValidation.isDNS1123Label(name) {
+                    local.invalid(p.dot("name"), .string(name), message)
+                }
             }
             if names.contains(name) { local.duplicate(p.dot("name"), .string(name)) }
             if local.isEmpty { names.insert(name) } else { errors.append(contentsOf: local.causes) }
@@ -49,7 +51,9 @@ enum VolumeValidation {
         if found == 0 { errors.required(path, "must specify a volume type") }
     }
 
-    private static func validateSourceFields(_ kind: String, _ s: [String: JSON], _ p: String, into errors: inout FieldErrors) {
+    private static func validateSourceFields(
+        _ kind: String, _ s: [String: JSON], _ p: String, into errors: inout FieldErrors
+    ) {
         func requireString(_ key: String) {
             if (errors.string(s[key], p.dot(key)) ?? "").isEmpty { errors.required(p.dot(key)) }
         }
@@ -96,7 +100,9 @@ enum VolumeValidation {
 
     /// File modes are octal 0–0777, sent as decimal (420 is 0644).
     static func validateMode(_ value: JSON?, _ path: String, into errors: inout FieldErrors) {
-        if let mode = errors.int(value, path), mode < 0 || mode > 0o777 { errors.invalid(path, .int(mode), fileModeMessage) }
+        if let mode = errors.int(value, path), mode < 0 || mode > 0o777 {
+            errors.invalid(path, .int(mode), fileModeMessage)
+        }
     }
 
     /// `validateKeyToPath` for configMap/secret items.
@@ -117,6 +123,8 @@ enum VolumeValidation {
     /// `validateLocalDescendingPath`: relative and without `..` steps, so it stays in the volume.
     static func validateRelativePath(_ target: String, _ path: String, into errors: inout FieldErrors) {
         if target.hasPrefix("/") { errors.invalid(path, .string(target), "must be a relative path") }
-        if target.split(separator: "/").contains("..") { errors.invalid(path, .string(target), "must not contain '..'") }
+        if target.split(separator: "/").contains("..") {
+            errors.invalid(path, .string(target), "must not contain '..'")
+        }
     }
 }

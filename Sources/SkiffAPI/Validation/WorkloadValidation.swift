@@ -42,18 +42,22 @@ enum WorkloadValidation {
         switch type {
         case "Recreate":
             if let rolling = strategy["rollingUpdate"], !rolling.isNull {
-                errors.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")
+                errors.forbidden(
+                    "spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")
             }
         case "RollingUpdate", "":
             let rolling = errors.object(strategy["rollingUpdate"], "spec.strategy.rollingUpdate") ?? [:]
             let p = "spec.strategy.rollingUpdate"
-            let unavailable = intOrPercent(rolling["maxUnavailable"], p.dot("maxUnavailable"), default: 25, into: &errors)
+            let unavailable = intOrPercent(
+                rolling["maxUnavailable"], p.dot("maxUnavailable"), default: 25, into: &errors)
             let surge = intOrPercent(rolling["maxSurge"], p.dot("maxSurge"), default: 25, into: &errors)
             if unavailable.value == 0, surge.value == 0 {
-                errors.invalid(p.dot("maxUnavailable"), rolling["maxUnavailable"] ?? 0, "may not be 0 when `maxSurge` is 0")
+                errors.invalid(
+                    p.dot("maxUnavailable"), rolling["maxUnavailable"] ?? 0, "may not be 0 when `maxSurge` is 0")
             }
             if unavailable.isPercent, unavailable.value > 100 {
-                errors.invalid(p.dot("maxUnavailable"), rolling["maxUnavailable"] ?? "", "must not be greater than 100%")
+                errors.invalid(
+                    p.dot("maxUnavailable"), rolling["maxUnavailable"] ?? "", "must not be greater than 100%")
             }
         default:
             errors.notSupported("spec.strategy.type", .string(type), ["Recreate", "RollingUpdate"])
@@ -81,7 +85,8 @@ enum WorkloadValidation {
         let spec = errors.object(object["spec"], "spec") ?? [:]
         validateSelectorAndTemplate(spec, kindWord: "daemonset", into: &errors)
         if let deadline = spec["template"]?[path: ["spec", "activeDeadlineSeconds"]], !deadline.isNull {
-            errors.invalid("spec.template.spec.activeDeadlineSeconds", deadline, "activeDeadlineSeconds must be nil for daemons")
+            errors.invalid(
+                "spec.template.spec.activeDeadlineSeconds", deadline, "activeDeadlineSeconds must be nil for daemons")
         }
         errors.nonNegative(spec["minReadySeconds"], "spec.minReadySeconds")
         errors.nonNegative(spec["revisionHistoryLimit"], "spec.revisionHistoryLimit")
@@ -93,13 +98,15 @@ enum WorkloadValidation {
         case "RollingUpdate", "":
             let p = "spec.updateStrategy.rollingUpdate"
             let rolling = errors.object(strategy["rollingUpdate"], p) ?? [:]
-            let unavailable = intOrPercent(rolling["maxUnavailable"], p.dot("maxUnavailable"), default: 1, into: &errors)
+            let unavailable = intOrPercent(
+                rolling["maxUnavailable"], p.dot("maxUnavailable"), default: 1, into: &errors)
             let surge = intOrPercent(rolling["maxSurge"], p.dot("maxSurge"), default: 0, into: &errors)
             for (name, v) in [("maxUnavailable", unavailable), ("maxSurge", surge)] where v.isPercent && v.value > 100 {
                 errors.invalid(p.dot(name), rolling[name] ?? "", "must not be greater than 100%")
             }
             if unavailable.value != 0, surge.value != 0 {
-                errors.invalid(p.dot("maxSurge"), rolling["maxSurge"] ?? 0, "may not be set when maxUnavailable is non-zero")
+                errors.invalid(
+                    p.dot("maxSurge"), rolling["maxSurge"] ?? 0, "may not be set when maxUnavailable is non-zero")
             } else if unavailable.value == 0, surge.value == 0 {
                 errors.required(p.dot("maxUnavailable"), "cannot be 0 when maxSurge is 0")
             }
@@ -120,21 +127,27 @@ enum WorkloadValidation {
         switch errors.string(strategy["type"], "spec.updateStrategy.type") ?? "" {
         case "OnDelete":
             if let rolling {
-                errors.invalid("spec.updateStrategy.rollingUpdate", rolling, "only allowed for updateStrategy 'RollingUpdate'")
+                errors.invalid(
+                    "spec.updateStrategy.rollingUpdate", rolling, "only allowed for updateStrategy 'RollingUpdate'")
             }
         case "RollingUpdate", "":
             let r = errors.object(rolling, "spec.updateStrategy.rollingUpdate") ?? [:]
             errors.nonNegative(r["partition"], "spec.updateStrategy.rollingUpdate.partition")
             if r["maxUnavailable"] != nil {
-                let v = intOrPercent(r["maxUnavailable"], "spec.updateStrategy.rollingUpdate.maxUnavailable", default: 1, into: &errors)
+                let v = intOrPercent(
+                    r["maxUnavailable"], "spec.updateStrategy.rollingUpdate.maxUnavailable", default: 1, into: &errors)
                 if v.value == 0 {
-                    errors.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", r["maxUnavailable"] ?? 0, "must be greater than 0")
+                    errors.invalid(
+                        "spec.updateStrategy.rollingUpdate.maxUnavailable", r["maxUnavailable"] ?? 0,
+                        "must be greater than 0")
                 }
             }
         default:
             errors.invalid("spec.updateStrategy", .object(strategy), "must be 'RollingUpdate' or 'OnDelete'")
         }
-        let retention = errors.object(spec["persistentVolumeClaimRetentionPolicy"], "spec.persistentVolumeClaimRetentionPolicy") ?? [:]
+        let retention =
+            errors.object(spec["persistentVolumeClaimRetentionPolicy"], "spec.persistentVolumeClaimRetentionPolicy")
+            ?? [:]
         for key in ["whenDeleted", "whenScaled"] {
             errors.oneOf(retention[key], "spec.persistentVolumeClaimRetentionPolicy".dot(key), ["Retain", "Delete"])
         }
