@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        .target(name: "CSkiffMalloc"),
         .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py", "README.md"], swiftSettings: strict),
         .target(
             name: "SkiffYAML",
@@ -47,7 +48,7 @@ let package = Package(
         .target(
             name: "SkiffAPIServer",
             dependencies: [
-                "SkiffAPI", "SkiffStore", "SkiffYAML",
+                "SkiffAPI", "SkiffStore", "SkiffYAML", "CSkiffMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,7 +5,7 @@ enum Discovery {
     static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
     static let version: JSON = [
-        "major": "1", "minor": "33", "gitVersion": "v1.33.0-skiff", "gitCommit": "", "gitTreeState": "clean",
+        "major": "1", "minor": "33", "gitVersion": "v1.33.0+skiff", "gitCommit": "", "gitTreeState": "clean",
         "buildDate": "2026-01-01T00:00:00Z", "goVersion": "swift6", "compiler": "swiftc", "platform": "linux/amd64",
     ]
 

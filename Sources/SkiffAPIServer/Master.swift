@@ -35,6 +35,7 @@ public struct Master {
     }
 
     public func run() async throws {
+        MemoryTrimmer.limitArenas()
         let dir = configuration.dataDirectory
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path, logger: logger)
@@ -92,6 +93,7 @@ public struct Master {
                 services: [
                     .init(service: unixApp), .init(service: tcpApp),
                     .init(service: NamespaceController(server: server, logger: logger)),
+                    .init(service: MemoryTrimmer(store: store)),
                 ] + services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

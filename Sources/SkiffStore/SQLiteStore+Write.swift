@@ -42,7 +42,7 @@ extension SQLiteStore {
                 var object = try decide(existing)
                 let next = revision + 1
                 object[path: ["metadata", "resourceVersion"]] = .string(String(next))
-                let stored = StoredObject(key: key, revision: next, data: object.serialized())
+                let stored = StoredObject(key: key, revision: next, data: StoredObject.compact(object.serialized()))
                 let data = Data(stored.data)
                 try db.inTransaction {
                     if kind == .deleted {

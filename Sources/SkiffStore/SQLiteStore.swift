@@ -52,6 +52,8 @@ public final class SQLiteStore: Store {
         config.journalMode = .wal
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Reads come from memory; SQLite's page cache only helps writes find B-tree pages.
+            try db.execute(sql: "PRAGMA cache_size = -512")
         }
         self.database = try DatabaseQueue(path: path, configuration: config)
         self.configuration = configuration

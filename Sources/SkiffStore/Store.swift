@@ -14,6 +14,15 @@ public struct StoredObject: Sendable, Equatable {
         self.data = data
     }
 
+    /// A copy of `bytes` with exactly their size as capacity. Serialising grows its buffer by
+    /// doubling; the store keeps every object for the master's lifetime, so the slack would
+    /// cost up to twice the data's size.
+    static func compact(_ bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     public func decode() throws(SkiffError) -> JSON {
         do {
             return try JSON.parse(data)

@@ -305,8 +305,8 @@ seeded_name() {
 
 # ---------------------------------------------------------------- steps
 # Version differences handled below without branching: 1.20 prints
-# "Server Version: version.Info{Major:"1", ... GitVersion:"v1.33.0-skiff", ...}" where 1.30+
-# print "Server Version: v1.33.0-skiff"; one regex matches both. No other step needs to
+# "Server Version: version.Info{Major:"1", ... GitVersion:"v1.33.0+skiff", ...}" where 1.30+
+# print "Server Version: v1.33.0+skiff"; one regex matches both. No other step needs to
 # branch on $MINOR: every command used here exists with the same output in 1.20-1.33
 # (the request bodies differ, e.g. protobuf from 1.32 on; that is the server's business).
 step_version() {
