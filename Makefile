@@ -9,7 +9,7 @@ TOOLS := $(CURDIR)/.tools
 DEB_PACKAGES := libsqlite3-dev python3-venv
 BIN := $(CURDIR)/.build/debug
 
-.PHONY: build run stop test bench fmt lint deps client-tools
+.PHONY: build rootfs run stop test bench fmt lint deps client-tools
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,13 +27,17 @@ client-tools: deps
 	@bash Tests/clients/fetch-kubectl-1.20.sh $(TOOLS)/kubectl-1.20
 	@bash Tests/clients/setup-python.sh $(TOOLS)/venv
 
-run: build
+# Images are local root filesystems (rootfs/README.md); built from Debian packages, never installed.
+rootfs:
+	bash rootfs/build.sh $(CURDIR)/rootfs/images
+
+run: build rootfs
 	$(BIN)/skiff cluster up --data-dir $(DATA) --listen $(LISTEN)
 
 stop:
 	@if [ -x $(BIN)/skiff ]; then $(BIN)/skiff cluster down --data-dir $(DATA); else echo "nothing built, nothing running"; fi
 
-test: deps client-tools
+test: deps client-tools rootfs
 	$(SWIFT) build --build-tests
 	SKIFF_TOOLS=$(TOOLS) $(SWIFT) test --skip-build
 

@@ -28,6 +28,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSkiffMalloc"),
+        // Node runtime: C shims for what Swift's Glibc module lacks, Swift wrappers, and the
+        // single-threaded helper that does all namespace work.
+        .target(name: "CSkiffLinux"),
+        .target(name: "SkiffLinux", dependencies: ["CSkiffLinux"], exclude: ["README.md"], swiftSettings: strict),
+        .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
         .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py", "README.md"], swiftSettings: strict),
         .target(
             name: "SkiffYAML",
@@ -105,6 +110,7 @@ let package = Package(
             name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
+        .testTarget(name: "SkiffLinuxTests", dependencies: ["SkiffLinux"]),
         .testTarget(
             name: "SkiffIntegrationTests",
             dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands"]

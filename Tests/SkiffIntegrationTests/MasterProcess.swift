@@ -47,7 +47,7 @@ final class MasterProcess: @unchecked Sendable {
         try p.run()
         process = p
         let client = try APIClient(endpoint: .unixSocket(path: socketPath), timeout: .seconds(2))
-        for _ in 0..<300 {
+        for _ in 0..<1200 {  // 60 s: CI starts dozens of masters at once
             if FileManager.default.fileExists(atPath: kubeconfigPath),
                 (try? await client.send("GET", "/readyz", accept: "*/*")) != nil
             {
