@@ -18,15 +18,12 @@ struct ApplyCommand: AsyncParsableCommand {
         try await runReportingErrors {
             guard !filename.isEmpty else { throw CLIError("must specify one of -f and -k") }
             let client = try cluster.client()
-            for (source, object) in try Manifests.load(filename) {
-                let info = try Manifests.resource(of: object, source: source)
+            for target in try Manifests.targets(filename, defaultNamespace: cluster.effectiveNamespace) {
+                let (object, info, namespace) = (target.object, target.info, target.namespace)
                 let name = object[path: ["metadata", "name"]]?.string ?? ""
                 guard !name.isEmpty else {
-                    throw CLIError("error validating \"\(source)\": metadata.name is required for apply")
+                    throw CLIError("error validating \"\(target.source)\": metadata.name is required for apply")
                 }
-                let namespace =
-                    info.namespaced
-                    ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
                 var desired = object
                 var annotations = desired.stringMap(["metadata", "annotations"])
                 annotations[Self.lastApplied] = nil

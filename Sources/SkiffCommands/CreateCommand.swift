@@ -15,12 +15,9 @@ struct CreateCommand: AsyncParsableCommand {
         try await runReportingErrors {
             guard !filename.isEmpty else { throw CLIError("must specify one of -f and -k") }
             let client = try cluster.client()
-            for (source, object) in try Manifests.load(filename) {
-                let info = try Manifests.resource(of: object, source: source)
-                let namespace =
-                    info.namespaced
-                    ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
-                let created = try await client.create(info, namespace: namespace, object: object)
+            for target in try Manifests.targets(filename, defaultNamespace: cluster.effectiveNamespace) {
+                let info = target.info
+                let created = try await client.create(info, namespace: target.namespace, object: target.object)
                 print("\(Manifests.displayName(info, created[path: ["metadata", "name"]]?.string ?? "")) created")
             }
         }

@@ -18,12 +18,9 @@ struct DeleteCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try cluster.client()
             var targets: [(ResourceInfo, String?, String)] = []
-            for (source, object) in try Manifests.load(filename) {
-                let info = try Manifests.resource(of: object, source: source)
-                let ns =
-                    info.namespaced
-                    ? (object[path: ["metadata", "namespace"]]?.string ?? cluster.effectiveNamespace) : nil
-                targets.append((info, ns, object[path: ["metadata", "name"]]?.string ?? ""))
+            for target in try Manifests.targets(filename, defaultNamespace: cluster.effectiveNamespace) {
+                targets.append(
+                    (target.info, target.namespace, target.object[path: ["metadata", "name"]]?.string ?? ""))
             }
             if !args.isEmpty {
                 let (info, names) = try target(args)

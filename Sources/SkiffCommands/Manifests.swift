@@ -60,6 +60,24 @@ enum Manifests {
         return info
     }
 
+    /// One object from `-f`, with the resource it belongs to and the namespace it goes in
+    /// (its own `metadata.namespace`, else the command's).
+    struct Target {
+        var source: String
+        var object: JSON
+        var info: ResourceInfo
+        var namespace: String?
+    }
+
+    static func targets(_ paths: [String], defaultNamespace: String) throws -> [Target] {
+        try load(paths).map { source, object in
+            let info = try resource(of: object, source: source)
+            let namespace =
+                info.namespaced ? (object[path: ["metadata", "namespace"]]?.string ?? defaultNamespace) : nil
+            return Target(source: source, object: object, info: info, namespace: namespace)
+        }
+    }
+
     /// `deployment.apps/web`, as kubectl names objects in its output.
     static func displayName(_ info: ResourceInfo, _ name: String) -> String {
         let kind = info.kind.lowercased()
