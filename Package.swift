@@ -33,7 +33,10 @@ let package = Package(
         .target(name: "CSkiffLinux"),
         .target(name: "SkiffLinux", dependencies: ["CSkiffLinux"], exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
-        .target(name: "SkiffAPI", exclude: ["Protobuf/gen_proto_schema.py", "README.md"], swiftSettings: strict),
+        .target(name: "SkiffJSON", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "SkiffAPI", dependencies: ["SkiffJSON"], exclude: ["Protobuf/gen_proto_schema.py", "README.md"],
+            swiftSettings: strict),
         .target(
             name: "SkiffYAML",
             dependencies: ["SkiffAPI", .product(name: "Yams", package: "Yams")],
