@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "skiff_linux.h"
 
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,7 +18,12 @@ _Static_assert(SKIFF_CLONE_NEWUSER == CLONE_NEWUSER, "CLONE_NEWUSER");
 _Static_assert(SKIFF_CLONE_NEWPID == CLONE_NEWPID, "CLONE_NEWPID");
 _Static_assert(SKIFF_CLONE_NEWNET == CLONE_NEWNET, "CLONE_NEWNET");
 
+_Static_assert(SKIFF_O_PATH == O_PATH, "O_PATH");
+
 int skiff_unshare(int flags) { return unshare(flags); }
+int skiff_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int skiff_setresuid(unsigned int uid) { return setresuid(uid, uid, uid); }
+int skiff_setresgid(unsigned int gid) { return setresgid(gid, gid, gid); }
 int skiff_setns(int fd, int nstype) { return setns(fd, nstype); }
 int skiff_pivot_root(const char *new_root, const char *put_old) {
     return (int)syscall(SYS_pivot_root, new_root, put_old);
@@ -31,3 +37,89 @@ int skiff_wifexited(int status) { return WIFEXITED(status); }
 int skiff_wexitstatus(int status) { return WEXITSTATUS(status); }
 int skiff_wifsignaled(int status) { return WIFSIGNALED(status); }
 int skiff_wtermsig(int status) { return WTERMSIG(status); }
+
+#include <errno.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+int skiff_clone3(int flags, int cgroup_fd) {
+    struct clone_args args;
+    memset(&args, 0, sizeof(args));
+    args.flags = (unsigned long long)(unsigned int)flags;
+    args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (unsigned long long)cgroup_fd;
+    }
+    return (int)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static void supervised_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
+
+int skiff_signalfd_open(void) {
+    sigset_t set;
+    supervised_signals(&set);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int skiff_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof(info));
+    if (n != (ssize_t)sizeof(info)) return 0;
+    return (int)info.ssi_signo;
+}
+
+void skiff_reset_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        signal(sig, SIG_DFL);
+    }
+}
+
+int skiff_cloexec_from(int first) {
+    return (int)syscall(SYS_close_range, (unsigned int)first, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+int skiff_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int skiff_link_up(const char *name) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) return -1;
+    struct ifreq req;
+    memset(&req, 0, sizeof(req));
+    strncpy(req.ifr_name, name, IFNAMSIZ - 1);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &req);
+    if (rc == 0) {
+        req.ifr_flags |= IFF_UP;
+        rc = ioctl(fd, SIOCSIFFLAGS, &req);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+
+int skiff_open_in_root(int dirfd, const char *path, int flags) {
+    struct open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = (unsigned long long)(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}

@@ -45,6 +45,57 @@ public enum Syscalls {
         try check("chdir(/)") { Glibc.chdir("/") }
     }
 
+    /// A close-on-exec pipe: the child keeps an end only by dup2-ing it.
+    public static func pipe() throws(LinuxError) -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        try check("pipe2") { skiff_pipe_cloexec(&fds) }
+        return (fds[0], fds[1])
+    }
+
+    /// clone3 with fork semantics into new namespaces and, when given, straight into a cgroup
+    /// v2 directory (no later move). Single-threaded callers only.
+    public static func clone3(_ namespaces: Int32, cgroupDirectory: String?) throws(LinuxError) -> pid_t {
+        var cgroupFD: Int32 = -1
+        if let cgroupDirectory {
+            cgroupFD = try check("open(\(cgroupDirectory))") {
+                Glibc.open(cgroupDirectory, O_PATH | O_DIRECTORY | O_CLOEXEC)
+            }
+        }
+        defer { if cgroupFD >= 0 { Glibc.close(cgroupFD) } }
+        return try check("clone3") { skiff_clone3(namespaces, cgroupFD) }
+    }
+
+    /// Writes `text` to an existing file (cgroup and /proc files take one write each).
+    public static func writeFile(_ path: String, _ text: String) throws(LinuxError) {
+        let fd = try check("open(\(path))") { Glibc.open(path, O_WRONLY | O_CLOEXEC) }
+        defer { Glibc.close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if written != bytes.count { throw LinuxError("write(\(path), \(text))") }
+    }
+
+    public static func readAll(_ fd: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                out += buffer[0..<n]
+            } else if n == -1 && errno == EINTR {
+                continue
+            } else {
+                return out
+            }
+        }
+    }
+
+    /// Creates the container's writable layer and the mount point of its root.
+    static func prepareStateDirectory(_ spec: ContainerSpec) throws(LinuxError) {
+        for dir in [spec.stateDirectory, spec.upperDirectory, spec.workDirectory, spec.rootfs] {
+            try mkdir(dir)
+        }
+    }
+
     public static func fork() throws(LinuxError) -> pid_t {
         try check("fork") { Glibc.fork() }
     }
@@ -58,3 +109,6 @@ public enum Syscalls {
         return 255
     }
 }
+
+/// O_PATH (a GNU name the Glibc module hides): an fd that names a file without opening it.
+let O_PATH = Int32(SKIFF_O_PATH)

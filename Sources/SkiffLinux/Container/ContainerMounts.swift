@@ -1,0 +1,136 @@
+import CSkiffLinux
+import Glibc
+
+/// Builds a container's filesystem view under `rootfs` before pivot_root: the overlay root,
+/// volumes, /proc (with masked and read-only paths), read-only /sys, a minimal /dev.
+/// Runs in the container's own, private mount namespace, so nothing here reaches the host.
+enum ContainerMounts {
+    /// /proc and /sys entries that reveal or change the host; hidden as Docker/OCI runtimes do.
+    static let maskedPaths = [
+        "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+    ]
+    static let readOnlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+
+    static let noSuid = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+    static func assemble(_ spec: ContainerSpec) throws(LinuxError) {
+        let root = spec.rootfs
+        try Syscalls.mount(
+            "overlay", on: root, type: "overlay", flags: 0,
+            data: "lowerdir=\(overlayPath(spec.image)),upperdir=\(overlayPath(spec.upperDirectory)),"
+                + "workdir=\(overlayPath(spec.workDirectory))")
+        let rootFD = try check("open(\(root))") { Glibc.open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        defer { Glibc.close(rootFD) }
+        try mountProc(rootFD, privileged: spec.security.privileged)
+        try mount("sysfs", at: "/sys", in: rootFD, type: "sysfs", flags: noSuid | UInt(MS_RDONLY))
+        try mountDev(rootFD)
+        for volume in spec.mounts {
+            try mountVolume(volume, in: rootFD)
+        }
+        if spec.security.readOnlyRootFilesystem {
+            // Only the root mount turns read-only; volumes and /dev, /proc below it keep theirs.
+            try Syscalls.mount("", on: root, type: nil, flags: UInt(MS_REMOUNT | MS_BIND | MS_RDONLY))
+        }
+    }
+
+    static func mountProc(_ rootFD: Int32, privileged: Bool) throws(LinuxError) {
+        try mount("proc", at: "/proc", in: rootFD, type: "proc", flags: noSuid)
+        guard !privileged else { return }
+        for path in maskedPaths {
+            guard let target = try? InRoot.open(rootFD, path, flags: O_PATH) else { continue }  // absent here
+            defer { Glibc.close(target) }
+            var info = stat()
+            _ = fstat(target, &info)
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                try Syscalls.mount(
+                    "tmpfs", on: InRoot.procPath(target), type: "tmpfs", flags: UInt(MS_RDONLY), data: "size=0")
+            } else {
+                try Syscalls.mount("/dev/null", on: InRoot.procPath(target), type: nil, flags: UInt(MS_BIND))
+            }
+        }
+        for path in readOnlyPaths {
+            guard let target = try? InRoot.open(rootFD, path, flags: O_PATH) else { continue }
+            defer { Glibc.close(target) }
+            try bindReadOnly(InRoot.procPath(target), at: path, in: rootFD)
+        }
+    }
+
+    /// A tmpfs /dev with the character devices every OCI runtime provides, bound from the
+    /// host's (mknod needs the devices cgroup to allow it), devpts for terminals, shm, mqueue.
+    static func mountDev(_ rootFD: Int32) throws(LinuxError) {
+        try mount("tmpfs", at: "/dev", in: rootFD, type: "tmpfs", flags: UInt(MS_NOSUID), data: "mode=755,size=65536k")
+        for name in ["null", "zero", "full", "random", "urandom", "tty"] {
+            let target = try InRoot.create(rootFD, "/dev/" + name, directory: false)
+            defer { Glibc.close(target) }
+            try Syscalls.mount("/dev/" + name, on: InRoot.procPath(target), type: nil, flags: UInt(MS_BIND))
+        }
+        try mount(
+            "devpts", at: "/dev/pts", in: rootFD, type: "devpts", flags: UInt(MS_NOSUID | MS_NOEXEC),
+            data: "newinstance,ptmxmode=0666,mode=0620")
+        try mount("shm", at: "/dev/shm", in: rootFD, type: "tmpfs", flags: noSuid, data: "mode=1777,size=65536k")
+        try mount("mqueue", at: "/dev/mqueue", in: rootFD, type: "mqueue", flags: noSuid)
+        for (link, target) in [
+            ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx"), ("core", "/proc/kcore"),
+        ] {
+            _ = symlinkat(target, rootFD, "dev/" + link)
+        }
+    }
+
+    static func mountVolume(_ volume: MountSpec, in rootFD: Int32) throws(LinuxError) {
+        switch volume.kind {
+        case .tmpfs:
+            try mount(
+                "tmpfs", at: volume.destination, in: rootFD, type: "tmpfs",
+                flags: UInt(MS_NOSUID | MS_NODEV) | (volume.readOnly ? UInt(MS_RDONLY) : 0), data: volume.options)
+        case .bind:
+            var info = stat()
+            try check("stat(\(volume.source))") { stat(volume.source, &info) }
+            let target = try InRoot.create(rootFD, volume.destination, directory: (info.st_mode & S_IFMT) == S_IFDIR)
+            Glibc.close(target)
+            if volume.readOnly {
+                try bindReadOnly(volume.source, at: volume.destination, in: rootFD)
+            } else {
+                try bind(volume.source, at: volume.destination, in: rootFD)
+            }
+        }
+    }
+
+    static func bind(_ source: String, at path: String, in rootFD: Int32) throws(LinuxError) {
+        let target = try InRoot.open(rootFD, path, flags: O_PATH)
+        defer { Glibc.close(target) }
+        try Syscalls.mount(source, on: InRoot.procPath(target), type: nil, flags: UInt(MS_BIND | MS_REC))
+    }
+
+    /// A read-only bind needs two calls (MS_BIND ignores MS_RDONLY), and the remount must name
+    /// the new mount on top, so the path is resolved again after the bind.
+    static func bindReadOnly(_ source: String, at path: String, in rootFD: Int32) throws(LinuxError) {
+        try bind(source, at: path, in: rootFD)
+        let mounted = try InRoot.open(rootFD, path, flags: O_PATH)
+        defer { Glibc.close(mounted) }
+        try Syscalls.mount(
+            "", on: InRoot.procPath(mounted), type: nil,
+            flags: UInt(MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV))
+    }
+
+    /// Mounts a fresh filesystem at `path` inside the root, creating the directory if needed.
+    static func mount(
+        _ source: String, at path: String, in rootFD: Int32, type: String, flags: UInt, data: String? = nil
+    ) throws(LinuxError) {
+        let target = try InRoot.create(rootFD, path, directory: true)
+        defer { Glibc.close(target) }
+        try Syscalls.mount(source, on: InRoot.procPath(target), type: type, flags: flags, data: data)
+    }
+
+    /// overlayfs splits its options on `,` and `lowerdir` on `:` — and image folders are named
+    /// `NAME:TAG` — so both are escaped with a backslash, as the kernel's parser expects.
+    static func overlayPath(_ path: String) -> String {
+        var out = ""
+        for c in path {
+            if c == ":" || c == "," || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
