@@ -74,6 +74,33 @@ public enum Syscalls {
         if written != bytes.count { throw LinuxError("write(\(path), \(text))") }
     }
 
+    /// Replaces `path` whole (write a temporary file, then rename), so a reader never sees half.
+    public static func writeFileAtomically(_ path: String, _ text: String) throws(LinuxError) {
+        let temporary = path + ".tmp"
+        let fd = try check("open(\(temporary))") { Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        Glibc.close(fd)
+        if written != bytes.count { throw LinuxError("write(\(temporary))") }
+        try check("rename(\(path))") { rename(temporary, path) }
+    }
+
+    public static func readFile(_ path: String) -> String? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        return String(decoding: readAll(fd), as: UTF8.self)
+    }
+
+    /// mkdir -p of the directory that will hold `path`.
+    public static func makeParents(of path: String) {
+        var prefix = ""
+        for component in path.split(separator: "/").dropLast() {
+            prefix += "/" + component
+            _ = Glibc.mkdir(prefix, 0o755)
+        }
+    }
+
     public static func readAll(_ fd: Int32) -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -91,6 +118,7 @@ public enum Syscalls {
 
     /// Creates the container's writable layer and the mount point of its root.
     static func prepareStateDirectory(_ spec: ContainerSpec) throws(LinuxError) {
+        makeParents(of: spec.stateDirectory)
         for dir in [spec.stateDirectory, spec.upperDirectory, spec.workDirectory, spec.rootfs] {
             try mkdir(dir)
         }

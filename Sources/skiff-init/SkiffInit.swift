@@ -6,12 +6,44 @@ import SkiffLinux
 /// thread or pay for a general-purpose parser.
 ///
 ///     skiff-init run --image DIR --state DIR --hostname NAME [--workdir DIR] [--env K=V]... -- CMD [ARG]...
+///     skiff-init pod --dir DIR     (DIR/pod.json; fd 3, when open, is closed once the pod is ready)
 @main
 enum SkiffInit {
+    static let usageText = """
+        usage: skiff-init run --image DIR --state DIR --hostname NAME [--workdir DIR] [--env K=V]... -- CMD [ARG]...
+               skiff-init pod --dir DIR
+        """
+
     static func main() {
         var args = Array(CommandLine.arguments.dropFirst())
-        guard args.first == "run" else { usage("unknown or missing command") }
+        guard let command = args.first else { usage("missing command") }
         args.removeFirst()
+        switch command {
+        case "run": run(args)
+        case "pod": pod(args)
+        default: usage("unknown command \(command)")
+        }
+    }
+
+    static func pod(_ args: [String]) -> Never {
+        guard args.count == 2, args[0] == "--dir" else { usage("pod needs --dir DIR") }
+        let readyFD: Int32? = fcntl(3, F_GETFD) == -1 ? nil : 3
+        if let readyFD { _ = fcntl(readyFD, F_SETFD, FD_CLOEXEC) }
+        do throws(LinuxError) {
+            let supervisor = try PodSupervisor(directory: PodDirectory(args[1]))
+            if let readyFD { close(readyFD) }
+            supervisor.run()
+            exit(0)
+        } catch {
+            let message = "\(error.errno)\t\(error.call)"
+            if let readyFD { write(readyFD, message) }
+            printError("skiff-init pod: \(error)\n")
+            exit(125)
+        }
+    }
+
+    static func run(_ arguments: [String]) -> Never {
+        var args = arguments
         var image: String?
         var state: String?
         var hostname = "container"
@@ -43,16 +75,16 @@ enum SkiffInit {
         }
     }
 
-    /// write(2) to fd 2: no stdio buffering to lose before exit.
-    static func printError(_ text: String) {
+    /// write(2): no stdio buffering to lose before exit.
+    static func write(_ fd: Int32, _ text: String) {
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 
+    static func printError(_ text: String) { write(2, text) }
+
     static func usage(_ problem: String) -> Never {
-        printError(
-            "skiff-init: \(problem)\nusage: skiff-init run --image DIR --state DIR --hostname NAME [--workdir DIR] [--env K=V]... -- CMD [ARG]...\n"
-        )
+        printError("skiff-init: \(problem)\n\(usageText)\n")
         exit(2)
     }
 }

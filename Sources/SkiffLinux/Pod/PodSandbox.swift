@@ -1,0 +1,48 @@
+import CSkiffLinux
+import Glibc
+
+/// The pod's "pause" process: created in the pod's new net, uts and ipc namespaces, it sets the
+/// hostname, brings loopback up and then only sleeps, holding the namespaces so that containers
+/// can join them and come and go. It is a child of the supervisor and dies with it.
+struct PodSandbox {
+    let pid: pid_t
+    /// Open namespace files (close-on-exec), joined by each container before its own set-up.
+    let namespaceFDs: [Int32]
+
+    static func start(_ spec: PodSandboxSpec) throws(LinuxError) -> PodSandbox {
+        let namespaces = spec.namespaces
+        let flags = namespaces.reduce(Int32(0)) { $0 | $1.flag }
+        let report = try Syscalls.pipe()
+        let pid = try Syscalls.clone3(flags, cgroupDirectory: nil)
+        if pid == 0 {
+            Glibc.close(report.read)
+            do {
+                skiff_reset_signals()
+                _ = skiff_set_pdeathsig(SIGKILL)
+                if flags & Int32(SKIFF_CLONE_NEWUTS) != 0 { try Syscalls.sethostname(spec.hostname) }
+                if flags & Int32(SKIFF_CLONE_NEWNET) != 0 { try check("link up lo") { skiff_link_up("lo") } }
+                _ = skiff_cloexec_from(3)
+                Glibc.close(report.write)  // EOF: ready
+                // Nothing but signals wakes it; SIGTERM and SIGKILL end it (default actions).
+                while true { Glibc.pause() }
+            } catch {
+                let message = Array("\(error.errno)\t\(error.call)".utf8)
+                _ = message.withUnsafeBytes { Glibc.write(report.write, $0.baseAddress, $0.count) }
+                _exit(127)
+            }
+        }
+        Glibc.close(report.write)
+        let failure = ContainerProcess.awaitExec(report.read)
+        Glibc.close(report.read)
+        if let failure {
+            _ = try? Syscalls.wait(pid)
+            throw failure
+        }
+        var fds: [Int32] = []
+        for (_, file) in namespaces {
+            let path = "/proc/\(pid)/ns/\(file)"
+            fds.append(try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) })
+        }
+        return PodSandbox(pid: pid, namespaceFDs: fds)
+    }
+}

@@ -1,0 +1,95 @@
+import Glibc
+
+/// Blocking Unix stream sockets for the pod control protocol: one request line, one reply
+/// line, per connection. Plain syscalls, so skiff-init stays single-threaded.
+public enum UnixSocket {
+    public static func listen(_ path: String) throws(LinuxError) -> Int32 {
+        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        unlink(path)
+        var address = try makeAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if bound == -1 {
+            let error = LinuxError("bind(\(path))")
+            close(fd)
+            throw error
+        }
+        chmod(path, 0o600)
+        try check("listen(\(path))") { Glibc.listen(fd, 64) }
+        return fd
+    }
+
+    public static func connect(_ path: String, timeoutSeconds: Int = 10) throws(LinuxError) -> Int32 {
+        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        var address = try makeAddress(path)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if connected == -1 {
+            let error = LinuxError("connect(\(path))")
+            close(fd)
+            throw error
+        }
+        setTimeout(fd, seconds: timeoutSeconds)
+        return fd
+    }
+
+    /// Bounds how long a read or write may block, so a stuck peer cannot stall the supervisor.
+    public static func setTimeout(_ fd: Int32, seconds: Int) {
+        var limit = timeval(tv_sec: seconds, tv_usec: 0)
+        let size = socklen_t(MemoryLayout<timeval>.size)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, size)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, size)
+    }
+
+    /// Reads up to the first newline (excluded); nil on EOF, timeout or a line over `limit`.
+    public static func readLine(_ fd: Int32, limit: Int = 1 << 20) -> [UInt8]? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < limit {
+            let n = read(fd, &byte, 1)
+            if n == 1 {
+                if byte == UInt8(ascii: "\n") { return line }
+                line.append(byte)
+            } else if n == -1 && errno == EINTR {
+                continue
+            } else {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LinuxError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 {
+                offset += n
+            } else if n == -1 && errno == EINTR {
+                continue
+            } else {
+                throw LinuxError("write(socket)")
+            }
+        }
+    }
+
+    static func makeAddress(_ path: String) throws(LinuxError) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard bytes.count < capacity else {
+            throw LinuxError("socket path \(path) is longer than \(capacity - 1) bytes", errno: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        return address
+    }
+}
