@@ -91,6 +91,16 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: strict
         ),
+        .target(
+            name: "SkiffAgent",
+            dependencies: [
+                "SkiffAPI", "SkiffClient", "SkiffLinux", "CSkiffLinux",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "skiff", dependencies: ["SkiffCommands"], swiftSettings: strict),
         .executableTarget(
             name: "skiff-bench",
@@ -102,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "skiffd",
             dependencies: [
-                "SkiffAPIServer",
+                "SkiffAPIServer", "SkiffAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

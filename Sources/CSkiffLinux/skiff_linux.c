@@ -94,6 +94,8 @@ int skiff_cloexec_from(int first) {
     return (int)syscall(SYS_close_range, (unsigned int)first, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+int skiff_close_from(int first) { return (int)syscall(SYS_close_range, (unsigned int)first, ~0U, 0); }
+
 int skiff_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 int skiff_link_up(const char *name) {
@@ -122,4 +124,25 @@ int skiff_open_in_root(int dirfd, const char *path, int flags) {
     how.flags = (unsigned long long)(flags | O_CLOEXEC);
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+#include <spawn.h>
+
+int skiff_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, int pass_fd, int *pid) {
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0640);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (pass_fd >= 0) posix_spawn_file_actions_adddup2(&actions, pass_fd, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, pass_fd >= 0 ? 4 : 3);
+    pid_t child = 0;
+    int rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc == 0) *pid = child;
+    return rc;
 }

@@ -109,3 +109,20 @@ public enum Resources {
         all.filter { $0.group == group }
     }
 }
+
+extension Resources {
+    static func info(_ resource: String, group: String = "") -> ResourceInfo {
+        // Every name used here is in the table; a miss is a programming error.
+        guard let info = find(group: group, version: "v1", resource: resource) else {
+            preconditionFailure("unknown resource \(resource)")
+        }
+        return info
+    }
+    public static let namespaces = info("namespaces")
+    public static let pods = info("pods")
+    public static let nodes = info("nodes")
+    public static let serviceAccounts = info("serviceaccounts")
+    public static let configMaps = info("configmaps")
+    public static let secrets = info("secrets")
+    public static let leases = info("leases", group: "coordination.k8s.io")
+}

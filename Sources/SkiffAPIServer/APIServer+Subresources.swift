@@ -75,6 +75,13 @@ extension APIServer {
         guard let node = binding[path: ["target", "name"]]?.string, !node.isEmpty else {
             throw SkiffError.invalid(kind: "Binding", name: name, causes: [.required("target.name")])
         }
+        try await bind(namespace: namespace, name: name, node: node)
+        return .json(
+            ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201], status: 201)
+    }
+
+    /// Assigns `node` to the pod (sets spec.nodeName and PodScheduled), once.
+    func bind(namespace: String?, name: String, node: String) async throws(SkiffError) {
         let info = Resources.pods
         let now = nowString()
         _ = try await guaranteedUpdate(info, namespace: namespace, name: name, precondition: nil) {
@@ -96,8 +103,6 @@ extension APIServer {
         } prepare: { new, _ in
             new
         }
-        return .json(
-            ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201], status: 201)
     }
 
     /// Logs and exec are served by the agent of the pod's node; until one serves it, say so.

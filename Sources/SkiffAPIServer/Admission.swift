@@ -93,17 +93,3 @@ struct NamespaceLifecyclePlugin: AdmissionPlugin {
         }
     }
 }
-
-extension Resources {
-    static func info(_ resource: String, group: String = "") -> ResourceInfo {
-        // Every name used here is in the table; a miss is a programming error.
-        guard let info = find(group: group, version: "v1", resource: resource) else {
-            preconditionFailure("unknown resource \(resource)")
-        }
-        return info
-    }
-    static let namespaces = info("namespaces")
-    static let pods = info("pods")
-    static let nodes = info("nodes")
-    static let serviceAccounts = info("serviceaccounts")
-}

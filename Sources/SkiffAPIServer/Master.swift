@@ -93,6 +93,7 @@ public struct Master {
                 services: [
                     .init(service: unixApp), .init(service: tcpApp),
                     .init(service: NamespaceController(server: server, logger: logger)),
+                    .init(service: InterimScheduler(server: server, logger: logger)),
                     .init(service: MemoryTrimmer(store: store)),
                 ] + services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
+import SkiffAgent
 import SkiffAPIServer
 
 /// `skiffd`: the master (and, with the node issue, the agent) in one executable.
@@ -8,7 +10,7 @@ import SkiffAPIServer
 struct Skiffd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skiffd", abstract: "Skiff's daemons: the master (API server, store, controllers).",
-        subcommands: [MasterCommand.self])
+        subcommands: [MasterCommand.self, AgentCommand.self])
 }
 
 struct MasterCommand: AsyncParsableCommand {
@@ -51,5 +53,94 @@ struct MasterCommand: AsyncParsableCommand {
         config.listenHost = String(parts[0])
         config.listenPort = Int(parts[1]) ?? 6443
         try await Master(configuration: config, logger: logger).run()
+    }
+}
+
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Run a node agent: register the node and run the pods bound to it.")
+
+    @Option(help: "The master's API: unix:///PATH/api.sock or https://HOST:PORT.")
+    var server: String
+
+    @Option(help: "Directory for pods, logs, the agent socket and seccomp profiles.")
+    var dataDir: String
+
+    @Option(help: "This node's name.")
+    var nodeName: String
+
+    @Option(help: "Pod CIDR (default: the node's spec.podCIDR, else 10.88.0.0/24).")
+    var podCidr: String?
+
+    @Option(help: "Image directory (default: $SKIFF_IMAGE_DIR, rootfs/images of the checkout, /var/lib/skiff/images).")
+    var imageDir: String?
+
+    @Option(help: "skiff-init executable (default: beside skiffd).")
+    var initPath: String?
+
+    @Option(help: "cgroup parent, an absolute path in each hierarchy.")
+    var cgroupParent: String = "/skiff"
+
+    @Option(help: "Network namespace for the node side of pod networking, or `host`.")
+    var nodeNetns: String?
+
+    @Option(help: "Most pods this node runs.")
+    var maxPods: Int = 110
+
+    @Option(help: "pids limit of each pod.")
+    var podPidsLimit: Int = 4096
+
+    @Option(help: "First restart back-off (kubelet: 10s).")
+    var backoffInitial: String = "10s"
+
+    @Option(help: "Longest restart back-off (kubelet: 300s).")
+    var backoffMax: String = "300s"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        for (flag, value) in [("--backoff-initial", backoffInitial), ("--backoff-max", backoffMax)]
+        where AgentConfiguration.parseDuration(value) == nil {
+            throw ValidationError("\(flag) must be a duration such as 500ms, 10s or 5m (got \(value))")
+        }
+        guard maxPods > 0, podPidsLimit > 0 else {
+            throw ValidationError("--max-pods and --pod-pids-limit must be positive")
+        }
+        guard cgroupParent.hasPrefix("/") else {
+            throw ValidationError("--cgroup-parent must be an absolute cgroup path such as /skiff")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        var config = AgentConfiguration(
+            server: server, dataDirectory: dataDirectory, nodeName: nodeName,
+            imageDirectory: imageDir ?? AgentConfiguration.defaultImageDirectory(executable: executable),
+            initPath: initPath ?? (executable as NSString).deletingLastPathComponent + "/skiff-init")
+        config.podCIDR = podCidr
+        config.cgroupParent = cgroupParent
+        if let nodeNetns { config.nodeNetns = nodeNetns }
+        config.maxPods = maxPods
+        config.podPidsLimit = podPidsLimit
+        config.backoffInitial = AgentConfiguration.parseDuration(backoffInitial) ?? .seconds(10)
+        config.backoffMax = AgentConfiguration.parseDuration(backoffMax) ?? .seconds(300)
+        let logger = Logger(label: "skiffd.agent")
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: Agent(configuration: config, logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

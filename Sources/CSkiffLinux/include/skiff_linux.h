@@ -52,6 +52,8 @@ void skiff_reset_signals(void);
 
 /// close_range(first, ~0U, CLOSE_RANGE_CLOEXEC): every fd from `first` on closes at execve.
 int skiff_cloexec_from(int first);
+/// close_range(first, ~0U, 0): for a child that never execs (the sandbox process).
+int skiff_close_from(int first);
 int skiff_pidfd_open(int pid);
 /// Brings the network interface `name` up in the caller's network namespace (ioctl SIOCSIFFLAGS).
 int skiff_link_up(const char *name);
@@ -59,6 +61,12 @@ int skiff_link_up(const char *name);
 /// openat2(dirfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): `path` is resolved as
 /// if `dirfd` were `/`, so a symlink in an image cannot point a mount outside the container's root.
 int skiff_open_in_root(int dirfd, const char *path, int flags);
+
+/// posix_spawn for a multi-threaded caller (the agent never forks): the child gets stdin from
+/// /dev/null, stdout and stderr appended to `log_path`, `pass_fd` (if >= 0) as fd 3, no other
+/// fd (closefrom 4, so no descriptor another thread opened leaks in), and a new session.
+/// Returns 0 and sets *pid, or an errno value.
+int skiff_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, int pass_fd, int *pid);
 
 int skiff_wifexited(int status);
 int skiff_wexitstatus(int status);

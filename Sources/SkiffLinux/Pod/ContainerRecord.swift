@@ -14,6 +14,8 @@ public struct ContainerRecord: Sendable, Equatable {
     public var startedAt: Int64
     public var finishedAt: Int64?
     public var logPath: String?
+    /// The run before this one (kubelet's `lastState`), kept across restarts.
+    public var previous: FinishedRun?
 
     public init(name: String, attempt: Int, pid: Int32, startedAt: Int64, logPath: String?) {
         self.name = name
@@ -33,6 +35,17 @@ public struct ContainerRecord: Sendable, Equatable {
         exitCode = r.int("exitCode").map { Int32(clamping: $0) }
         signal = r.int("signal").map { Int32(clamping: $0) }
         finishedAt = r.int("finishedAt")
+        if let p = try r.object("previous") {
+            previous = FinishedRun(
+                exitCode: Int32(clamping: p.int("exitCode") ?? 0), signal: p.int("signal").map { Int32(clamping: $0) },
+                startedAt: p.int("startedAt") ?? 0, finishedAt: p.int("finishedAt") ?? 0)
+        }
+    }
+
+    /// This run as a finished one, once it has exited.
+    public var finished: FinishedRun? {
+        guard !running, let exitCode else { return nil }
+        return FinishedRun(exitCode: exitCode, signal: signal, startedAt: startedAt, finishedAt: finishedAt ?? startedAt)
     }
 
     public var json: JSON {
@@ -41,8 +54,24 @@ public struct ContainerRecord: Sendable, Equatable {
             ("running", .bool(running)), ("exitCode", exitCode.map { .int(Int64($0)) }),
             ("signal", signal.map { .int(Int64($0)) }), ("startedAt", .int(startedAt)),
             ("finishedAt", finishedAt.map(JSON.int)), ("logPath", logPath.map(JSON.string)),
+            (
+                "previous",
+                previous.map {
+                    .compactObject([
+                        ("exitCode", .int(Int64($0.exitCode))), ("signal", $0.signal.map { .int(Int64($0)) }),
+                        ("startedAt", .int($0.startedAt)), ("finishedAt", .int($0.finishedAt)),
+                    ])
+                }
+            ),
         ])
     }
+}
+
+public struct FinishedRun: Sendable, Equatable {
+    public var exitCode: Int32
+    public var signal: Int32?
+    public var startedAt: Int64
+    public var finishedAt: Int64
 }
 
 /// The whole pod as the supervisor reports it (`state` request and `state.json`).

@@ -21,8 +21,9 @@ struct PodSandbox {
                 _ = skiff_set_pdeathsig(SIGKILL)
                 if flags & Int32(SKIFF_CLONE_NEWUTS) != 0 { try Syscalls.sethostname(spec.hostname) }
                 if flags & Int32(SKIFF_CLONE_NEWNET) != 0 { try check("link up lo") { skiff_link_up("lo") } }
-                _ = skiff_cloexec_from(3)
-                Glibc.close(report.write)  // EOF: ready
+                // It never execs: close what it inherited (the agent's ready pipe among them),
+                // or the agent would wait for an EOF that never comes.
+                _ = skiff_close_from(3)  // EOF on the report pipe: ready
                 // Nothing but signals wakes it; SIGTERM and SIGKILL end it (default actions).
                 while true { Glibc.pause() }
             } catch {

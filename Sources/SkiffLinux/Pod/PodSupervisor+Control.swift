@@ -90,8 +90,9 @@ extension PodSupervisor {
             throw failure
         }
         let attempt = (records[spec.name]?.attempt ?? 0) + 1
-        let record = ContainerRecord(
+        var record = ContainerRecord(
             name: spec.name, attempt: attempt, pid: pid, startedAt: Timestamp.now(), logPath: spec.logPath)
+        record.previous = records[spec.name]?.finished
         records[spec.name] = record
         attachLogs(spec, output: output.read, errors: errors.read)
         persist()

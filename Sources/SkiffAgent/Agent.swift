@@ -1,0 +1,120 @@
+import CSkiffLinux
+import Foundation
+import Logging
+import ServiceLifecycle
+import SkiffAPI
+import SkiffClient
+import SkiffLinux
+
+/// `skiffd agent`: registers the node, keeps its Lease fresh, and runs the pods bound to it
+/// through `skiff-init pod` supervisors. Pods outlive the agent: on start it re-adopts the
+/// pods it finds in its data directory and removes those the API no longer has.
+public struct Agent: Service {
+    let configuration: AgentConfiguration
+    let logger: Logger
+
+    public init(configuration: AgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        for dir in [configuration.dataDirectory, configuration.podsDirectory, configuration.logsDirectory] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        guard FileManager.default.isExecutableFile(atPath: configuration.initPath) else {
+            throw AgentError("skiff-init not found at \(configuration.initPath): build it, or pass --init-path")
+        }
+        // Orphaned container processes come to us, not to PID 1, and are reaped here.
+        _ = skiff_set_child_subreaper()
+        let client = try APIClient(endpoint: ClusterEndpoint.parse(server: configuration.server))
+        let hostIP = "127.0.0.1"
+        let registration = NodeRegistration(
+            configuration: configuration, client: client, logger: logger, cgroupMode: "none", internalIP: hostIP)
+        try await registerWithRetry(registration)
+
+        let informer = Informer(
+            client: client, info: Resources.pods, fieldSelector: "spec.nodeName=\(configuration.nodeName)",
+            logger: logger)
+        var queueConfiguration = WorkQueue.Configuration()
+        queueConfiguration.maxBackoff = .seconds(5)
+        let queue = WorkQueue(configuration: queueConfiguration)
+        await informer.feed(queue)
+        let runtime = PodRuntime(configuration: configuration, logger: logger)
+        let controller = PodController(
+            configuration: configuration, client: client, informer: informer, queue: queue, runtime: runtime,
+            logger: logger, hostIP: hostIP)
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informer.run() }
+            group.addTask { await registration.renewLease() }
+            group.addTask { await Self.reapChildren() }
+            group.addTask {
+                await informer.waitForSync()
+                await Self.removeOrphans(runtime: runtime, informer: informer, logger: logger)
+                await Self.resync(informer: informer, queue: queue)
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    while let key = await queue.next() {
+                        await controller.sync(key)
+                        await queue.done(key)
+                    }
+                }
+            }
+            await withGracefulShutdownHandler {
+                await group.next()
+            } onGracefulShutdown: {
+                Task { await queue.shutDown() }
+            }
+            group.cancelAll()
+        }
+    }
+
+    func registerWithRetry(_ registration: NodeRegistration) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await registration.register()
+                return
+            } catch {
+                attempt += 1
+                if attempt % 10 == 1 {
+                    logger.warning("cannot register node yet", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Pods on disk whose uid the API no longer knows (deleted while the agent was down).
+    static func removeOrphans(runtime: PodRuntime, informer: Informer, logger: Logger) async {
+        let known = Set(await informer.list().compactMap { $0[path: ["metadata", "uid"]]?.string })
+        for uid in runtime.knownPods() where !known.contains(uid) {
+            logger.info("removing pod no longer in the API", metadata: ["uid": "\(uid)"])
+            runtime.remove(uid: uid)
+        }
+    }
+
+    /// Every pod is looked at once a second: container exits show up in status this way.
+    static func resync(informer: Informer, queue: WorkQueue) async {
+        while !Task.isCancelled {
+            for pod in await informer.list() { await queue.add(Informer.key(of: pod)) }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// As a subreaper the agent inherits orphans (and its own exited supervisors): reap them.
+    static func reapChildren() async {
+        while !Task.isCancelled {
+            var status: Int32 = 0
+            while waitpid(-1, &status, WNOHANG) > 0 {}
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+struct AgentError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

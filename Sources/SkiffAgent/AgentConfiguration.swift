@@ -1,0 +1,55 @@
+import Foundation
+
+/// `skiffd agent` flags, resolved to their defaults (shared/DESIGN.md "State on disk").
+public struct AgentConfiguration: Sendable {
+    public var server: String
+    public var dataDirectory: String
+    public var nodeName: String
+    public var podCIDR: String?
+    public var imageDirectory: String
+    public var initPath: String
+    public var cgroupParent = "/skiff"
+    /// `host`, or the name of the network namespace the agent creates for its node.
+    public var nodeNetns: String
+    public var maxPods = 110
+    public var podPidsLimit = 4096
+    public var backoffInitial: Duration = .seconds(10)
+    public var backoffMax: Duration = .seconds(300)
+    public var leaseDuration = 40
+
+    public init(server: String, dataDirectory: String, nodeName: String, imageDirectory: String, initPath: String) {
+        self.server = server
+        self.dataDirectory = dataDirectory
+        self.nodeName = nodeName
+        self.imageDirectory = imageDirectory
+        self.initPath = initPath
+        self.nodeNetns = "skiff-" + nodeName
+    }
+
+    public var podsDirectory: String { dataDirectory + "/pods" }
+    public var logsDirectory: String { dataDirectory + "/logs" }
+    public var socketPath: String { dataDirectory + "/agent.sock" }
+
+    /// $SKIFF_IMAGE_DIR, else `rootfs/images` of the checkout this binary was built in (found
+    /// by walking up from the executable), else /var/lib/skiff/images.
+    public static func defaultImageDirectory(executable: String) -> String {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["SKIFF_IMAGE_DIR"] { return fromEnvironment }
+        var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("rootfs/images").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return "/var/lib/skiff/images"
+    }
+
+    /// Parses `10s`, `1m`, `500ms`, `2h` (the forms kubelet flags take).
+    public static func parseDuration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }
+            return .milliseconds(Int64(value * scale * 1000))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import SkiffAPI
+import SkiffLinux
+
+/// The agent's hands on the node: pod directories under `pods/<uid>/`, each with its
+/// `skiff-init pod` supervisor. Calls block for milliseconds (a spawn, a socket round trip),
+/// so callers run them from their own tasks, never while holding an actor.
+struct PodRuntime: Sendable {
+    let configuration: AgentConfiguration
+    let logger: Logger
+
+    func directory(uid: String) -> PodDirectory { PodDirectory(configuration.podsDirectory + "/" + uid) }
+
+    /// The state of a pod this node runs, or nil when it has no live supervisor.
+    func state(uid: String) -> PodState? {
+        try? PodControlClient(directory: directory(uid: uid)).state()
+    }
+
+    /// Starts the pod's supervisor and sandbox unless they already run.
+    func ensureSandbox(_ sandbox: PodSandboxSpec) throws -> PodState {
+        if let state = state(uid: sandbox.uid), state.sandboxRunning { return state }
+        let dir = directory(uid: sandbox.uid)
+        if state(uid: sandbox.uid) != nil {
+            // A supervisor whose sandbox died keeps nothing worth saving: start the pod afresh.
+            try? PodControlClient(directory: dir).stop()
+            waitForExit(dir)
+        }
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        try Data((sandbox.json.serializedString() + "\n").utf8).write(to: URL(fileURLWithPath: dir.spec))
+        _ = try ProcessSpawner.startPod(initPath: configuration.initPath, directory: dir)
+        guard let state = state(uid: sandbox.uid) else {
+            throw LinuxError("pod supervisor for \(sandbox.uid) started but does not answer", errno: EIO)
+        }
+        return state
+    }
+
+    func start(uid: String, container: ContainerSpec) throws -> ContainerRecord {
+        try PodControlClient(directory: directory(uid: uid)).start(container)
+    }
+
+    func signal(uid: String, container: String, signal: Int32) {
+        try? PodControlClient(directory: directory(uid: uid)).signal(container, signal)
+    }
+
+    /// Ends the pod's processes and removes everything the pod had on this node.
+    func remove(uid: String) {
+        let dir = directory(uid: uid)
+        try? PodControlClient(directory: dir).stop()
+        waitForExit(dir)
+        unmountVolumes(dir)
+        try? FileManager.default.removeItem(atPath: dir.path)
+    }
+
+    /// Waits (bounded) for the supervisor named in `infra.pid` to end.
+    func waitForExit(_ dir: PodDirectory) {
+        guard let text = try? String(contentsOfFile: dir.infraPid, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
+        for _ in 0..<200 {
+            if !isSupervisor(pid, dir) { return }
+            usleep(10_000)
+        }
+        if isSupervisor(pid, dir) { kill(pid, SIGKILL) }
+    }
+
+    /// True while `pid` is alive and still the skiff-init of this pod (pids are reused).
+    func isSupervisor(_ pid: Int32, _ dir: PodDirectory) -> Bool {
+        guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        if stat.contains(") Z ") { return false }  // a zombie waiting for the reaper
+        return String(decoding: cmdline, as: UTF8.self).contains(dir.path)
+    }
+
+    /// Memory-backed emptyDir volumes are tmpfs mounts the agent made; they go with the pod.
+    func unmountVolumes(_ dir: PodDirectory) {
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count > 4, fields[4].hasPrefix(dir.path + "/") { umount2(String(fields[4]), Int32(MNT_DETACH)) }
+        }
+    }
+
+    /// Pod uids with a directory on this node (for re-adoption and garbage collection).
+    func knownPods() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: configuration.podsDirectory)) ?? []).filter {
+            !$0.hasPrefix(".")
+        }
+    }
+
+    func sandboxSpec(uid: String) -> PodSandboxSpec? {
+        guard let data = FileManager.default.contents(atPath: directory(uid: uid).spec),
+            let json = try? JSON.parse(data)
+        else { return nil }
+        return try? PodSandboxSpec(json: json)
+    }
+}

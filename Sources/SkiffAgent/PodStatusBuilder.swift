@@ -1,0 +1,120 @@
+import Foundation
+import SkiffAPI
+import SkiffLinux
+
+/// Computes a pod's `status` from what its supervisor reports, as kubelet does: phase,
+/// conditions, one containerStatus per container (running / waiting / terminated, with
+/// reason, exit code, restart count and the previous run as lastState).
+struct PodStatusBuilder {
+    let pod: JSON
+    let state: PodState?
+    /// Containers that could not start or wait out a back-off: reason and message.
+    let waiting: [String: (reason: String, message: String)]
+    /// OOM kills counted by each container's cgroup, read after the container was reaped.
+    let oomKilled: Set<String>
+    let hostIP: String
+    let podIP: String?
+
+    var restartPolicy: String { pod[path: ["spec", "restartPolicy"]]?.string ?? "Always" }
+
+    func build() -> JSON {
+        let containers = pod[path: ["spec", "containers"]]?.array ?? []
+        let records = Dictionary((state?.containers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var statuses: [JSON] = []
+        for container in containers {
+            let name = container["name"]?.string ?? ""
+            statuses.append(containerStatus(name: name, image: container["image"]?.string ?? "", record: records[name]))
+        }
+        let running = containers.compactMap { records[$0["name"]?.string ?? ""] }.filter(\.running)
+        let allReady = !containers.isEmpty && running.count == containers.count
+        let existing = pod["status"] ?? [:]
+        var status: JSON = [
+            "phase": .string(phase(containers: containers, records: records)),
+            "hostIP": .string(hostIP), "hostIPs": [["ip": .string(hostIP)]],
+            "startTime": existing["startTime"] ?? .string(RFC3339.format(Date())),
+            "qosClass": existing["qosClass"] ?? "BestEffort",
+            "containerStatuses": .array(statuses),
+        ]
+        if let podIP, !podIP.isEmpty {
+            status["podIP"] = .string(podIP)
+            status["podIPs"] = [["ip": .string(podIP)]]
+        }
+        status["conditions"] = .array(
+            conditions([
+                ("PodReadyToStartContainers", state?.sandboxRunning == true), ("Initialized", true),
+                ("ContainersReady", allReady), ("Ready", allReady), ("PodScheduled", true),
+            ], existing: existing["conditions"]?.array ?? []))
+        return status
+    }
+
+    func phase(containers: [JSON], records: [String: ContainerRecord]) -> String {
+        let runs = containers.compactMap { records[$0["name"]?.string ?? ""] }
+        if runs.contains(where: \.running) { return "Running" }
+        guard runs.count == containers.count, !runs.isEmpty else { return "Pending" }
+        let allSucceeded = runs.allSatisfy { $0.exitCode == 0 }
+        switch restartPolicy {
+        case "Never": return allSucceeded ? "Succeeded" : "Failed"
+        case "OnFailure": return allSucceeded ? "Succeeded" : "Running"
+        default: return "Running"
+        }
+    }
+
+    /// Keeps each condition's lastTransitionTime while its status is unchanged.
+    func conditions(_ wanted: [(String, Bool)], existing: [JSON]) -> [JSON] {
+        let now = RFC3339.format(Date())
+        return wanted.map { type, isTrue in
+            let status = isTrue ? "True" : "False"
+            let previous = existing.first { $0["type"]?.string == type }
+            let since = previous?["status"]?.string == status ? previous?["lastTransitionTime"] : nil
+            var condition: JSON = [
+                "type": .string(type), "status": .string(status), "lastProbeTime": nil,
+                "lastTransitionTime": since ?? .string(now),
+            ]
+            if type == "ContainersReady" || type == "Ready", !isTrue {
+                condition["reason"] = "ContainersNotReady"
+            }
+            return condition
+        }
+    }
+
+    func containerStatus(name: String, image: String, record: ContainerRecord?) -> JSON {
+        var status: JSON = [
+            "name": .string(name), "image": .string(image),
+            "imageID": .string("skiff://" + ImageStore.normalize(image)),
+            "restartCount": .int(Int64(max(0, (record?.attempt ?? 1) - 1))),
+            "ready": .bool(record?.running == true), "started": .bool(record?.running == true),
+            "lastState": [:],
+        ]
+        if let record { status["containerID"] = .string(containerID(record)) }
+        if let problem = waiting[name] {
+            status["state"] = ["waiting": ["reason": .string(problem.reason), "message": .string(problem.message)]]
+        } else if let record, record.running {
+            status["state"] = ["running": ["startedAt": .string(Self.time(record.startedAt))]]
+        } else if let record, let finished = record.finished {
+            status["state"] = ["terminated": terminated(finished, record: record, oom: oomKilled.contains(name))]
+        } else {
+            status["state"] = ["waiting": ["reason": "ContainerCreating"]]
+        }
+        if let previous = record?.previous {
+            status["lastState"] = ["terminated": terminated(previous, record: nil, oom: false)]
+        }
+        return status
+    }
+
+    func terminated(_ run: FinishedRun, record: ContainerRecord?, oom: Bool) -> JSON {
+        let reason = oom ? "OOMKilled" : run.exitCode == 0 ? "Completed" : "Error"
+        var out: JSON = [
+            "exitCode": .int(Int64(oom ? 137 : run.exitCode)), "reason": .string(reason),
+            "startedAt": .string(Self.time(run.startedAt)), "finishedAt": .string(Self.time(run.finishedAt)),
+        ]
+        if let signal = run.signal { out["signal"] = .int(Int64(signal)) }
+        if let record { out["containerID"] = .string(containerID(record)) }
+        return out
+    }
+
+    func containerID(_ record: ContainerRecord) -> String {
+        "skiff://\(pod[path: ["metadata", "uid"]]?.string ?? "")/\(record.name)/\(record.attempt)"
+    }
+
+    static func time(_ nanoseconds: Int64) -> String { Timestamp.rfc3339(nanoseconds, fractionDigits: 0) }
+}
