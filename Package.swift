@@ -123,7 +123,7 @@ let package = Package(
             name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
-        .testTarget(name: "SkiffLinuxTests", dependencies: ["SkiffLinux"]),
+        .testTarget(name: "SkiffLinuxTests", dependencies: ["SkiffLinux", "CSkiffLinux"]),
         .testTarget(
             name: "SkiffIntegrationTests",
             dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands"]
