@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "SkiffLinuxTests", dependencies: ["SkiffLinux", "CSkiffLinux"]),
         .testTarget(
             name: "SkiffIntegrationTests",
-            dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands"]
+            dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands", "SkiffLinux"]
         ),
     ]
 )

@@ -27,10 +27,11 @@ public struct Agent: Service {
         }
         // Orphaned container processes come to us, not to PID 1, and are reaped here.
         _ = skiff_set_child_subreaper()
+        let cgroups = try Self.setUpCgroups(configuration, logger: logger)
         let client = try APIClient(endpoint: ClusterEndpoint.parse(server: configuration.server))
         let hostIP = "127.0.0.1"
         let registration = NodeRegistration(
-            configuration: configuration, client: client, logger: logger, cgroupMode: "none", internalIP: hostIP)
+            configuration: configuration, client: client, logger: logger, cgroupMode: cgroups.mode, internalIP: hostIP)
         try await registerWithRetry(registration)
 
         let informer = Informer(
@@ -40,7 +41,7 @@ public struct Agent: Service {
         queueConfiguration.maxBackoff = .seconds(5)
         let queue = WorkQueue(configuration: queueConfiguration)
         await informer.feed(queue)
-        let runtime = PodRuntime(configuration: configuration, logger: logger)
+        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, logger: logger)
         let controller = PodController(
             configuration: configuration, client: client, informer: informer, queue: queue, runtime: runtime,
             logger: logger, hostIP: hostIP)
@@ -71,6 +72,16 @@ public struct Agent: Service {
         }
     }
 
+    /// Detects the host's cgroup layout, says which mode it runs in, and prepares the parent;
+    /// a host it cannot serve (cgroup v1 only, no cgroup.kill) stops the agent with the reason.
+    static func setUpCgroups(_ configuration: AgentConfiguration, logger: Logger) throws -> PodCgroups {
+        let cgroups = try Cgroups.detect(parent: configuration.cgroupParent)
+        logger.info("\(cgroups.layout.description)")
+        try cgroups.enableRootControllers()
+        try cgroups.ensureParent()
+        return PodCgroups(cgroups: cgroups, podPidsLimit: configuration.podPidsLimit)
+    }
+
     func registerWithRetry(_ registration: NodeRegistration) async throws {
         var attempt = 0
         while true {
@@ -90,7 +101,7 @@ public struct Agent: Service {
     /// Pods on disk whose uid the API no longer knows (deleted while the agent was down).
     static func removeOrphans(runtime: PodRuntime, informer: Informer, logger: Logger) async {
         let known = Set(await informer.list().compactMap { $0[path: ["metadata", "uid"]]?.string })
-        for uid in runtime.knownPods() where !known.contains(uid) {
+        for uid in Set(runtime.knownPods() + runtime.cgroups.knownPods()) where !known.contains(uid) {
             logger.info("removing pod no longer in the API", metadata: ["uid": "\(uid)"])
             runtime.remove(uid: uid)
         }

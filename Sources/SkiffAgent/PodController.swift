@@ -25,6 +25,10 @@ actor PodController {
     var startFailures: [String: [String: Int]] = [:]
     var deadlines: [String: ContinuousClock.Instant] = [:]
     var lastStatus: [String: JSON] = [:]
+    /// Runs (`name/attempt`) that the kernel OOM-killed, per pod uid; read once per run, after
+    /// it exited (the v1 counter may lag the kill, LINUX-NOTES §4).
+    var oomKilled: [String: Set<String>] = [:]
+    var oomChecked: [String: Set<String>] = [:]
 
     init(
         configuration: AgentConfiguration, client: APIClient, informer: Informer, queue: WorkQueue,
@@ -115,8 +119,9 @@ actor PodController {
                 }
                 let builder = ContainerBuilder(
                     configuration: configuration, images: images, client: client, pod: pod, volumes: volumes ?? [:])
-                let spec = try await builder.build(container, attempt: attempt)
+                var spec = try await builder.build(container, attempt: attempt)
                 do {
+                    spec.cgroup = try runtime.cgroups.prepareContainer(container, name: name, uid: uid)
                     _ = try runtime.start(uid: uid, container: spec)
                 } catch {
                     throw ContainerStartError(reason: "CreateContainerError", message: "\(error)")
@@ -148,8 +153,15 @@ actor PodController {
     }
 
     func writeStatus(_ pod: JSON, uid: String, key: String) async {
+        let state = runtime.state(uid: uid)
+        for record in state?.containers ?? [] where !record.running {
+            let run = "\(record.name)/\(record.attempt)"
+            guard oomChecked[uid]?.contains(run) != true else { continue }
+            oomChecked[uid, default: []].insert(run)
+            if runtime.cgroups.oomKilled(name: record.name, uid: uid) { oomKilled[uid, default: []].insert(run) }
+        }
         let status = PodStatusBuilder(
-            pod: pod, state: runtime.state(uid: uid), waiting: waiting[uid] ?? [:], oomKilled: [], hostIP: hostIP,
+            pod: pod, state: state, waiting: waiting[uid] ?? [:], oomKilled: oomKilled[uid] ?? [], hostIP: hostIP,
             podIP: nil
         ).build()
         guard status != lastStatus[uid] else { return }
@@ -198,6 +210,8 @@ actor PodController {
         waiting[uid] = nil
         nextAttempt[uid] = nil
         startFailures[uid] = nil
+        oomKilled[uid] = nil
+        oomChecked[uid] = nil
         deadlines[uid] = nil
         lastStatus[uid] = nil
     }

@@ -8,6 +8,7 @@ import SkiffLinux
 /// so callers run them from their own tasks, never while holding an actor.
 struct PodRuntime: Sendable {
     let configuration: AgentConfiguration
+    let cgroups: PodCgroups
     let logger: Logger
 
     func directory(uid: String) -> PodDirectory { PodDirectory(configuration.podsDirectory + "/" + uid) }
@@ -27,6 +28,7 @@ struct PodRuntime: Sendable {
             waitForExit(dir)
         }
         try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        try cgroups.preparePod(uid: sandbox.uid)
         try Data((sandbox.json.serializedString() + "\n").utf8).write(to: URL(fileURLWithPath: dir.spec))
         _ = try ProcessSpawner.startPod(initPath: configuration.initPath, directory: dir)
         guard let state = state(uid: sandbox.uid) else {
@@ -48,6 +50,7 @@ struct PodRuntime: Sendable {
         let dir = directory(uid: uid)
         try? PodControlClient(directory: dir).stop()
         waitForExit(dir)
+        cgroups.removePod(uid: uid)
         unmountVolumes(dir)
         try? FileManager.default.removeItem(atPath: dir.path)
     }

@@ -10,7 +10,7 @@ struct PodStatusBuilder {
     let state: PodState?
     /// Containers that could not start or wait out a back-off: reason and message.
     let waiting: [String: (reason: String, message: String)]
-    /// OOM kills counted by each container's cgroup, read after the container was reaped.
+    /// Runs (`name/attempt`) the kernel OOM-killed, from the container cgroups' counters.
     let oomKilled: Set<String>
     let hostIP: String
     let podIP: String?
@@ -91,12 +91,15 @@ struct PodStatusBuilder {
         } else if let record, record.running {
             status["state"] = ["running": ["startedAt": .string(Self.time(record.startedAt))]]
         } else if let record, let finished = record.finished {
-            status["state"] = ["terminated": terminated(finished, record: record, oom: oomKilled.contains(name))]
+            status["state"] = [
+                "terminated": terminated(finished, record: record, oom: oomKilled.contains("\(name)/\(record.attempt)"))
+            ]
         } else {
             status["state"] = ["waiting": ["reason": "ContainerCreating"]]
         }
-        if let previous = record?.previous {
-            status["lastState"] = ["terminated": terminated(previous, record: nil, oom: false)]
+        if let record, let previous = record.previous {
+            let oom = oomKilled.contains("\(name)/\(record.attempt - 1)")
+            status["lastState"] = ["terminated": terminated(previous, record: nil, oom: oom)]
         }
         return status
     }

@@ -10,6 +10,7 @@ enum Checkout {
     static var binaries: URL { root.appendingPathComponent(".build/debug") }
     static var skiffd: String { binaries.appendingPathComponent("skiffd").path }
     static var skiff: String { binaries.appendingPathComponent("skiff").path }
+    static var images: String { root.appendingPathComponent("rootfs/images").path }
     static var tools: String {
         ProcessInfo.processInfo.environment["SKIFF_TOOLS"] ?? root.appendingPathComponent(".tools").path
     }
