@@ -129,3 +129,18 @@ struct AgentError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension Agent {
+    /// `skiffd stop-pods`: ends every pod of an agent's data directory (with the agent stopped)
+    /// and removes its cgroups, mounts and directory. Returns how many pods were stopped.
+    public static func stopAllPods(dataDirectory: String, cgroupParent: String, logger: Logger) throws -> Int {
+        var configuration = AgentConfiguration(
+            server: "", dataDirectory: dataDirectory, nodeName: "", imageDirectory: "", initPath: "")
+        configuration.cgroupParent = cgroupParent
+        let cgroups = PodCgroups(cgroups: try Cgroups.detect(parent: cgroupParent), podPidsLimit: 0)
+        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, logger: logger)
+        let pods = Set(runtime.knownPods())
+        for uid in pods { runtime.remove(uid: uid) }
+        return pods.count
+    }
+}

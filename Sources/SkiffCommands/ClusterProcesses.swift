@@ -61,6 +61,21 @@ enum ClusterProcesses {
         return pid
     }
 
+    /// Runs a helper command and returns its trimmed output; a failure is an error with it.
+    static func runToCompletion(_ path: String, _ args: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CLIError("\(path) \(args.joined(separator: " ")): \(output)") }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// SIGTERM, then SIGKILL after 10 s.
     static func stop(_ pid: Int32) async throws {
         kill(pid, SIGTERM)

@@ -10,7 +10,7 @@ import SkiffAPIServer
 struct Skiffd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skiffd", abstract: "Skiff's daemons: the master (API server, store, controllers).",
-        subcommands: [MasterCommand.self, AgentCommand.self])
+        subcommands: [MasterCommand.self, AgentCommand.self, StopPodsCommand.self])
 }
 
 struct MasterCommand: AsyncParsableCommand {
@@ -142,5 +142,25 @@ struct AgentCommand: AsyncParsableCommand {
                 services: [.init(service: Agent(configuration: config, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+struct StopPodsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop-pods",
+        abstract: "Stop every pod of a stopped agent's data directory and remove their cgroups and files.",
+        discussion: "Pods outlive their agent by design; `skiff cluster down` uses this to end them too.")
+
+    @Option(help: "The agent's data directory.")
+    var dataDir: String
+
+    @Option(help: "The agent's cgroup parent.")
+    var cgroupParent: String = "/skiff"
+
+    func run() throws {
+        let dir = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        let count = try Agent.stopAllPods(
+            dataDirectory: dir, cgroupParent: cgroupParent, logger: Logger(label: "skiffd.stop-pods"))
+        print("stopped \(count) pod(s) of \(dir)")
     }
 }
