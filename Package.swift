@@ -31,7 +31,9 @@ let package = Package(
         // Node runtime: C shims for what Swift's Glibc module lacks, Swift wrappers, and the
         // single-threaded helper that does all namespace work.
         .target(name: "CSkiffLinux"),
-        .target(name: "SkiffLinux", dependencies: ["CSkiffLinux", "SkiffJSON"], exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "SkiffLinux", dependencies: ["CSkiffLinux", "SkiffJSON"], exclude: ["README.md"],
+            swiftSettings: strict),
         .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
         .target(name: "SkiffJSON", exclude: ["README.md"], swiftSettings: strict),
         .target(

@@ -27,7 +27,8 @@ public struct InterimScheduler: Service {
     func scheduleOnce() async {
         let pods = server.store.list(prefix: Resources.pods.keyPrefix).objects.compactMap { try? $0.decode() }
         let pending = pods.filter {
-            ($0[path: ["spec", "nodeName"]]?.string ?? "").isEmpty && $0[path: ["metadata", "deletionTimestamp"]] == nil
+            ($0[path: ["spec", "nodeName"]]?.string ?? "").isEmpty
+                && $0[path: ["metadata", "deletionTimestamp"]] == nil
         }
         guard !pending.isEmpty else { return }
         var load: [String: Int] = [:]
@@ -45,7 +46,9 @@ public struct InterimScheduler: Service {
         }
         for pod in pending.sorted(by: { Self.created($0) < Self.created($1) }) {
             let wanted = pod[path: ["spec", "nodeSelector", "kubernetes.io/hostname"]]?.string
-            let candidates = capacity.filter { load[$0.key, default: 0] < $0.value && (wanted == nil || wanted == $0.key) }
+            let candidates = capacity.filter {
+                load[$0.key, default: 0] < $0.value && (wanted == nil || wanted == $0.key)
+            }
             guard let node = candidates.keys.min(by: { (load[$0, default: 0], $0) < (load[$1, default: 0], $1) }),
                 let name = pod[path: ["metadata", "name"]]?.string
             else { continue }

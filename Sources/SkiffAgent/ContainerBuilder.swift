@@ -151,13 +151,15 @@ struct ContainerBuilder {
             guard let name = mount["name"]?.string, let path = mount["mountPath"]?.string else { continue }
             guard let source = volumes[name] else {
                 throw ContainerStartError(
-                    reason: "CreateContainerConfigError", message: "volumeMounts \(name): no volume of that name in the pod")
+                    reason: "CreateContainerConfigError",
+                    message: "volumeMounts \(name): no volume of that name in the pod")
             }
             var hostPath = source.path
             if let sub = mount["subPath"]?.string, !sub.isEmpty {
                 guard !sub.split(separator: "/").contains("..") else {
                     throw ContainerStartError(
-                        reason: "CreateContainerConfigError", message: "volumeMounts \(name): subPath must not contain ..")
+                        reason: "CreateContainerConfigError",
+                        message: "volumeMounts \(name): subPath must not contain ..")
                 }
                 hostPath += "/" + sub
                 try? FileManager.default.createDirectory(atPath: hostPath, withIntermediateDirectories: true)

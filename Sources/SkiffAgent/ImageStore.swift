@@ -30,8 +30,10 @@ public struct ImageStore: Sendable {
 
     public func available() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: directory + "/" + $0 + "/.complete") }
-            .sorted()
+        return names.filter {
+            !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: directory + "/" + $0 + "/.complete")
+        }
+        .sorted()
     }
 
     public func missingMessage(_ reference: String) -> String {

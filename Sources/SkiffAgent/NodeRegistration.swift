@@ -118,7 +118,7 @@ struct NodeRegistration {
                 _ = try await client.patch(
                     info, namespace: "kube-node-lease", name: configuration.nodeName,
                     patch: ["spec": lease["spec"] ?? [:]])
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 _ = try? await client.create(info, namespace: "kube-node-lease", object: lease)
             } catch {
                 logger.warning("cannot renew lease", metadata: ["error": "\(error)"])

@@ -35,7 +35,9 @@ struct PodCgroups: Sendable {
         }
         var limits = Limits()
         if let memory = quantity("limits", "memory"), memory.value > 0 { limits.memoryMax = UInt64(memory.value) }
-        if let cpu = quantity("limits", "cpu"), cpu.milliValue > 0 { limits.cpuMax = CPUMax(milliCPU: UInt64(cpu.milliValue)) }
+        if let cpu = quantity("limits", "cpu"), cpu.milliValue > 0 {
+            limits.cpuMax = CPUMax(milliCPU: UInt64(cpu.milliValue))
+        }
         let request = quantity("requests", "cpu") ?? quantity("limits", "cpu")
         limits.cpuWeight = .request(milliCPU: UInt64(max(0, request?.milliValue ?? 0)))
         return limits

@@ -56,7 +56,9 @@ actor PodController {
         }
         let phase = pod[path: ["status", "phase"]]?.string
         if phase == "Succeeded" || phase == "Failed" {
-            if let state = runtime.state(uid: uid), state.sandboxRunning { try? PodControlClient(directory: runtime.directory(uid: uid)).stop() }
+            if let state = runtime.state(uid: uid), state.sandboxRunning {
+                try? PodControlClient(directory: runtime.directory(uid: uid)).stop()
+            }
             return
         }
         do {
@@ -180,7 +182,8 @@ actor PodController {
     /// Graceful deletion: SIGTERM once, then kill when all exited or the grace period is over;
     /// finally the agent confirms the deletion (grace period 0, the pod's uid as precondition).
     func terminate(_ pod: JSON, uid: String, key: String) async {
-        let grace = pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.int
+        let grace =
+            pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.int
             ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.int ?? 30
         let state = runtime.state(uid: uid)
         let running = state?.containers.filter(\.running) ?? []
@@ -198,7 +201,7 @@ actor PodController {
             _ = try await client.delete(
                 Resources.pods, namespace: pod[path: ["metadata", "namespace"]]?.string, name: name,
                 options: ["gracePeriodSeconds": 0, "preconditions": ["uid": .string(uid)]])
-        } catch where error.code != .notFound && error.code != .conflict {
+        } catch  where error.code != .notFound && error.code != .conflict {
             requeue(key, after: .milliseconds(500))
             return
         } catch {}

@@ -40,10 +40,11 @@ struct PodStatusBuilder {
             status["podIPs"] = [["ip": .string(podIP)]]
         }
         status["conditions"] = .array(
-            conditions([
-                ("PodReadyToStartContainers", state?.sandboxRunning == true), ("Initialized", true),
-                ("ContainersReady", allReady), ("Ready", allReady), ("PodScheduled", true),
-            ], existing: existing["conditions"]?.array ?? []))
+            conditions(
+                [
+                    ("PodReadyToStartContainers", state?.sandboxRunning == true), ("Initialized", true),
+                    ("ContainersReady", allReady), ("Ready", allReady), ("PodScheduled", true),
+                ], existing: existing["conditions"]?.array ?? []))
         return status
     }
 

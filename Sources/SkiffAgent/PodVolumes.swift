@@ -25,7 +25,9 @@ struct PodVolumes {
             let dir = podDirectory + "/volumes/" + name
             if let emptyDir = volume["emptyDir"] {
                 try makeDirectory(dir, mode: 0o777)
-                if emptyDir["medium"]?.string == "Memory" { try mountTmpfs(dir, sizeLimit: emptyDir["sizeLimit"]?.string) }
+                if emptyDir["medium"]?.string == "Memory" {
+                    try mountTmpfs(dir, sizeLimit: emptyDir["sizeLimit"]?.string)
+                }
                 out[name] = MountSource(path: dir, readOnly: false)
             } else if let hostPath = volume["hostPath"] {
                 out[name] = MountSource(path: try checkHostPath(hostPath, volume: name), readOnly: false)
@@ -39,7 +41,9 @@ struct PodVolumes {
                 let kind = volume.object?.keys.first { $0 != "name" } ?? "unknown"
                 throw ContainerStartError(
                     reason: "CreateContainerConfigError",
-                    message: "volume \(name): type \(kind) is not supported on this node (emptyDir, hostPath, configMap, secret are)")
+                    message:
+                        "volume \(name): type \(kind) is not supported on this node (emptyDir, hostPath, configMap, secret are)"
+                )
             }
         }
         return out
@@ -74,7 +78,8 @@ struct PodVolumes {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         func fail(_ what: String) -> ContainerStartError {
             ContainerStartError(
-                reason: "CreateContainerConfigError", message: "hostPath volume \(volume): \(path) \(what) (type \(type))")
+                reason: "CreateContainerConfigError",
+                message: "hostPath volume \(volume): \(path) \(what) (type \(type))")
         }
         switch type {
         case "":
@@ -84,10 +89,16 @@ struct PodVolumes {
         case "File":
             if !exists || isDirectory.boolValue { throw fail(exists ? "is a directory" : "does not exist") }
         case "DirectoryOrCreate":
-            if !exists { try makeDirectory(path, mode: 0o755) } else if !isDirectory.boolValue { throw fail("is not a directory") }
+            if !exists {
+                try makeDirectory(path, mode: 0o755)
+            } else if !isDirectory.boolValue {
+                throw fail("is not a directory")
+            }
         case "FileOrCreate":
             if !exists {
-                guard FileManager.default.createFile(atPath: path, contents: nil) else { throw fail("cannot be created") }
+                guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                    throw fail("cannot be created")
+                }
             } else if isDirectory.boolValue {
                 throw fail("is a directory")
             }
@@ -100,9 +111,9 @@ struct PodVolumes {
     }
 
     /// configMap / secret volumes: one file per key (or per `items` entry) with `defaultMode`.
-    func project(_ source: JSON, info: ResourceInfo, nameKey: String, into dir: String, volume: String) async throws(
-        ContainerStartError
-    ) {
+    func project(_ source: JSON, info: ResourceInfo, nameKey: String, into dir: String, volume: String)
+        async throws(ContainerStartError)
+    {
         let name = source[nameKey]?.string ?? ""
         let optional = source["optional"]?.bool == true
         let data = try await ConfigData.fetch(client, info, namespace: namespace, name: name, optional: optional)
@@ -127,7 +138,8 @@ struct PodVolumes {
             try? FileManager.default.createDirectory(
                 atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: target, contents: Data(value.utf8)) else {
-                throw ContainerStartError(reason: "CreateContainerError", message: "volume \(volume): cannot write \(target)")
+                throw ContainerStartError(
+                    reason: "CreateContainerError", message: "volume \(volume): cannot write \(target)")
             }
             chmod(target, mode_t(fileMode))
         }

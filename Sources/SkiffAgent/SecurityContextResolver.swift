@@ -17,7 +17,9 @@ enum SecurityContextResolver {
         if field("runAsNonRoot")?.bool == true && spec.uid == 0 {
             throw ContainerStartError(
                 reason: "CreateContainerConfigError",
-                message: "container has runAsNonRoot and image will run as root (set securityContext.runAsUser to a non-zero uid)")
+                message:
+                    "container has runAsNonRoot and image will run as root (set securityContext.runAsUser to a non-zero uid)"
+            )
         }
         spec.privileged = context["privileged"]?.bool == true
         spec.readOnlyRootFilesystem = context["readOnlyRootFilesystem"]?.bool == true

@@ -72,7 +72,9 @@ enum ClusterProcesses {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIError("\(path) \(args.joined(separator: " ")): \(output)") }
+        guard process.terminationStatus == 0 else {
+            throw CLIError("\(path) \(args.joined(separator: " ")): \(output)")
+        }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -77,7 +77,9 @@ public enum Syscalls {
     /// Replaces `path` whole (write a temporary file, then rename), so a reader never sees half.
     public static func writeFileAtomically(_ path: String, _ text: String) throws(LinuxError) {
         let temporary = path + ".tmp"
-        let fd = try check("open(\(temporary))") { Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        let fd = try check("open(\(temporary))") {
+            Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         Glibc.close(fd)

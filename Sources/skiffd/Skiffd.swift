@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import SkiffAgent
 import SkiffAPIServer
+import SkiffAgent
 
 /// `skiffd`: the master (and, with the node issue, the agent) in one executable.
 @main
@@ -122,7 +122,8 @@ struct AgentCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
         var config = AgentConfiguration(

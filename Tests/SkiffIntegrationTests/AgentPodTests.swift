@@ -18,7 +18,9 @@ struct AgentPodTests {
     static func container(_ name: String, _ script: String, image: String = "busybox", extra: [String: JSON] = [:])
         -> JSON
     {
-        var c: [String: JSON] = ["name": .string(name), "image": .string(image), "command": ["sh", "-c", .string(script)]]
+        var c: [String: JSON] = [
+            "name": .string(name), "image": .string(image), "command": ["sh", "-c", .string(script)],
+        ]
         c.merge(extra) { $1 }
         return .object(c)
     }
@@ -37,16 +39,22 @@ struct AgentPodTests {
             let web = Self.container("web", "echo started; httpd -f -p 127.0.0.1:8080 -h /etc")
             let probe = Self.container(
                 "probe",
-                "sleep 1; wget -qO- http://127.0.0.1:8080/group | head -1; hostname; ps -o pid,comm | wc -l; ls /; sleep 3600")
-            _ = try await client.create(Resources.pods, namespace: "default", object: Self.pod("duo", containers: [web, probe]))
+                "sleep 1; wget -qO- http://127.0.0.1:8080/group | head -1; hostname; ps -o pid,comm | wc -l; ls /; sleep 3600"
+            )
+            _ = try await client.create(
+                Resources.pods, namespace: "default", object: Self.pod("duo", containers: [web, probe]))
             try await eventually("pod duo Running with both containers ready") {
                 let pod = try await Self.get(client, "duo")
                 return pod[path: ["status", "phase"]]?.string == "Running"
-                    && (pod[path: ["status", "containerStatuses"]]?.array ?? []).allSatisfy { $0["ready"]?.bool == true }
+                    && (pod[path: ["status", "containerStatuses"]]?.array ?? []).allSatisfy {
+                        $0["ready"]?.bool == true
+                    }
             }
             let pod = try await Self.get(client, "duo")
             #expect(pod[path: ["spec", "nodeName"]]?.string == agent.nodeName)
-            try await eventually("the probe's output in its log") { agent.logText(pod: pod, container: "probe").contains("proc") }
+            try await eventually("the probe's output in its log") {
+                agent.logText(pod: pod, container: "probe").contains("proc")
+            }
             let lines = agent.logText(pod: pod, container: "probe").split(separator: "\n").map(String.init)
             #expect(lines.first == "root:x:0:", "\(lines)")  // fetched from the other container over 127.0.0.1
             #expect(lines.contains("duo"), "hostname is the pod name: \(lines)")
@@ -85,7 +93,8 @@ struct AgentPodTests {
     func restartBackoff() async throws {
         try await withCluster(backoffInitial: "1s") { _, _, client in
             _ = try await client.create(
-                Resources.pods, namespace: "default", object: Self.pod("crash", containers: [Self.container("main", "exit 1")]))
+                Resources.pods, namespace: "default",
+                object: Self.pod("crash", containers: [Self.container("main", "exit 1")]))
             var sawBackoff = false
             try await eventually("two restarts", seconds: 60) {
                 let pod = try await Self.get(client, "crash")
@@ -106,7 +115,8 @@ struct AgentPodTests {
                 "hog", "head -c 268435456 /dev/zero | tail; echo survived",
                 extra: ["resources": ["limits": ["memory": "64Mi"]]])
             _ = try await client.create(
-                Resources.pods, namespace: "default", object: Self.pod("hog", restartPolicy: "Never", containers: [hog]))
+                Resources.pods, namespace: "default", object: Self.pod("hog", restartPolicy: "Never", containers: [hog])
+            )
             try await eventually("hog terminated", seconds: 60) {
                 Self.state(try await Self.get(client, "hog"), "hog")?["terminated"] != nil
             }
@@ -121,7 +131,9 @@ struct AgentPodTests {
         try await withCluster { _, agent, client in
             _ = try await client.create(
                 Resources.configMaps, namespace: "default",
-                object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "cfg"], "data": ["color": "blue"]])
+                object: [
+                    "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "cfg"], "data": ["color": "blue"],
+                ])
             _ = try await client.create(
                 Resources.secrets, namespace: "default",
                 object: [
@@ -129,7 +141,8 @@ struct AgentPodTests {
                     "data": ["password": .string(Data("hunter2".utf8).base64EncodedString())],
                 ])
             let main = Self.container(
-                "main", "echo color=$COLOR; echo pw=$(cat /etc/sec/password); echo ro=$(touch /etc/sec/x 2>&1 || echo refused)",
+                "main",
+                "echo color=$COLOR; echo pw=$(cat /etc/sec/password); echo ro=$(touch /etc/sec/x 2>&1 || echo refused)",
                 extra: [
                     "env": [["name": "COLOR", "valueFrom": ["configMapKeyRef": ["name": "cfg", "key": "color"]]]],
                     "volumeMounts": [["name": "sec", "mountPath": "/etc/sec"]],
@@ -168,7 +181,8 @@ struct AgentPodTests {
         try await withCluster { _, agent, client in
             _ = try await client.create(
                 Resources.pods, namespace: "default",
-                object: Self.pod("steady", containers: [Self.container("main", "while true; do echo tick; sleep 0.2; done")]))
+                object: Self.pod(
+                    "steady", containers: [Self.container("main", "while true; do echo tick; sleep 0.2; done")]))
             try await eventually("steady Running") {
                 try await Self.get(client, "steady")[path: ["status", "phase"]]?.string == "Running"
             }

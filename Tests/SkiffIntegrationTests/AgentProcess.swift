@@ -76,7 +76,9 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     func podDirectories() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/pods")) ?? []).filter { !$0.hasPrefix(".") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/pods")) ?? []).filter {
+            !$0.hasPrefix(".")
+        }
     }
 
     /// The CRI log of a container run, with the timestamp and stream columns removed.

@@ -45,7 +45,8 @@ public struct ContainerRecord: Sendable, Equatable {
     /// This run as a finished one, once it has exited.
     public var finished: FinishedRun? {
         guard !running, let exitCode else { return nil }
-        return FinishedRun(exitCode: exitCode, signal: signal, startedAt: startedAt, finishedAt: finishedAt ?? startedAt)
+        return FinishedRun(
+            exitCode: exitCode, signal: signal, startedAt: startedAt, finishedAt: finishedAt ?? startedAt)
     }
 
     public var json: JSON {

@@ -33,7 +33,8 @@ public struct PodControlClient: Sendable {
             throw LinuxError("no reply from pod supervisor at \(socketPath)", errno: EIO)
         }
         guard fields["ok"]?.bool == true else {
-            throw LinuxError(fields["error"]?.string ?? "pod supervisor error", errno: Int32(clamping: fields["errno"]?.int ?? 0))
+            throw LinuxError(
+                fields["error"]?.string ?? "pod supervisor error", errno: Int32(clamping: fields["errno"]?.int ?? 0))
         }
         return fields
     }

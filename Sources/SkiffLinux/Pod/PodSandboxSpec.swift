@@ -13,7 +13,9 @@ public struct PodSandboxSpec: Sendable, Equatable {
     public var hostNetwork: Bool
     public var hostIPC: Bool
 
-    public init(uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false, hostIPC: Bool = false) {
+    public init(
+        uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false, hostIPC: Bool = false
+    ) {
         self.uid = uid
         self.name = name
         self.namespace = namespace

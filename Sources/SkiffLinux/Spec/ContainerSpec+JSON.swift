@@ -88,12 +88,13 @@ extension SecuritySpec {
         case .unconfined: seccompName = "Unconfined"
         case .localhost(let path): seccompName = path
         }
-        var fields = JSON.compactObject([
-            ("seccomp", .string(seccompName)), ("readOnlyRootFilesystem", .bool(readOnlyRootFilesystem)),
-            ("privileged", .bool(privileged)), ("uid", uid == 0 ? nil : .int(Int64(uid))),
-            ("gid", gid == 0 ? nil : .int(Int64(gid))),
-            ("groups", .array(supplementaryGroups.map { .int(Int64($0)) })),
-        ]).object ?? [:]
+        var fields =
+            JSON.compactObject([
+                ("seccomp", .string(seccompName)), ("readOnlyRootFilesystem", .bool(readOnlyRootFilesystem)),
+                ("privileged", .bool(privileged)), ("uid", uid == 0 ? nil : .int(Int64(uid))),
+                ("gid", gid == 0 ? nil : .int(Int64(gid))),
+                ("groups", .array(supplementaryGroups.map { .int(Int64($0)) })),
+            ]).object ?? [:]
         // Written even when empty or true: an empty list (drop ALL) differs from the default set.
         if let capabilities { fields["capabilities"] = .array(capabilities.map(JSON.string)) }
         fields["noNewPrivileges"] = .bool(noNewPrivileges)
