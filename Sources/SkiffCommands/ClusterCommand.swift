@@ -68,12 +68,7 @@ struct ClusterUpCommand: AsyncParsableCommand {
         let client = try APIClient(endpoint: .unixSocket(path: dir + "/api.sock"), timeout: .seconds(2))
         let deadline = Date().addingTimeInterval(TimeInterval(timeout))
         while Date() < deadline {
-            if kill(pid, 0) != 0 {
-                let log = (try? String(contentsOfFile: nodeDir + "/agent.log", encoding: .utf8)) ?? ""
-                throw CLIError(
-                    "skiffd agent exited during start-up; last log lines:\n"
-                        + log.split(separator: "\n").suffix(10).joined(separator: "\n"))
-            }
+            try Self.checkAlive(pid, "skiffd agent", log: nodeDir + "/agent.log")
             if let node = try? await client.get(Resources.nodes, namespace: nil, name: nodeName),
                 (node[path: ["status", "conditions"]]?.array ?? []).contains(where: {
                     $0["type"]?.string == "Ready" && $0["status"]?.string == "True"
@@ -86,16 +81,20 @@ struct ClusterUpCommand: AsyncParsableCommand {
         throw CLIError("node \(nodeName) did not become Ready within \(timeout) s; see \(nodeDir)/agent.log")
     }
 
+    /// A daemon that died while we wait for it: say so with the end of its log.
+    static func checkAlive(_ pid: Int32, _ name: String, log path: String) throws {
+        guard kill(pid, 0) != 0 else { return }
+        let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        throw CLIError(
+            "\(name) exited during start-up; last log lines:\n"
+                + log.split(separator: "\n").suffix(10).joined(separator: "\n"))
+    }
+
     private func waitReady(dir: String, pid: Int32) async throws {
         let client = try APIClient(endpoint: .unixSocket(path: dir + "/api.sock"), timeout: .seconds(2))
         let deadline = Date().addingTimeInterval(TimeInterval(timeout))
         while Date() < deadline {
-            if kill(pid, 0) != 0 {
-                let log = (try? String(contentsOfFile: dir + "/master.log", encoding: .utf8)) ?? ""
-                throw CLIError(
-                    "skiffd master exited during start-up; last log lines:\n"
-                        + log.split(separator: "\n").suffix(10).joined(separator: "\n"))
-            }
+            try Self.checkAlive(pid, "skiffd master", log: dir + "/master.log")
             if (try? await client.send("GET", "/readyz", accept: "*/*")) != nil,
                 FileManager.default.fileExists(atPath: dir + "/kubeconfig")
             {

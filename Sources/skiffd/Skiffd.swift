@@ -33,18 +33,11 @@ struct MasterCommand: AsyncParsableCommand {
         guard listen.split(separator: ":").count == 2, Int(listen.split(separator: ":")[1]) != nil else {
             throw ValidationError("--listen must be HOST:PORT, for example 127.0.0.1:6443 (got \(listen))")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        try DaemonLogging.validate(logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonLogging.bootstrap(logLevel)
         let logger = Logger(label: "skiffd.master")
         let dir = URL(fileURLWithPath: dataDir).standardizedFileURL
         var config = Master.Configuration(dataDirectory: dir)
@@ -110,18 +103,11 @@ struct AgentCommand: AsyncParsableCommand {
         guard cgroupParent.hasPrefix("/") else {
             throw ValidationError("--cgroup-parent must be an absolute cgroup path such as /skiff")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        try DaemonLogging.validate(logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonLogging.bootstrap(logLevel)
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
@@ -163,5 +149,23 @@ struct StopPodsCommand: ParsableCommand {
         let count = try Agent.stopAllPods(
             dataDirectory: dir, cgroupParent: cgroupParent, logger: Logger(label: "skiffd.stop-pods"))
         print("stopped \(count) pod(s) of \(dir)")
+    }
+}
+
+/// Both daemons log to stderr at the level their `--log-level` names.
+enum DaemonLogging {
+    static func validate(_ level: String) throws {
+        guard Logger.Level(rawValue: level) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    static func bootstrap(_ name: String) {
+        let level = Logger.Level(rawValue: name) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
     }
 }

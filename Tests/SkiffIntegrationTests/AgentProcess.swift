@@ -36,11 +36,7 @@ final class AgentProcess: @unchecked Sendable {
                 "agent", "--server", "unix://" + master.socketPath, "--data-dir", directory, "--node-name", nodeName,
                 "--cgroup-parent", cgroupParent, "--image-dir", Checkout.images, "--log-level", "debug",
             ] + extraArguments
-        if !FileManager.default.fileExists(atPath: directory + ".log") {
-            _ = FileManager.default.createFile(atPath: directory + ".log", contents: nil)
-        }
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + ".log"))
-        logHandle.seekToEndOfFile()
+        let logHandle = try appendingLog(directory + ".log")
         p.standardOutput = logHandle
         p.standardError = logHandle
         try p.run()

@@ -38,11 +38,7 @@ final class MasterProcess: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Checkout.skiffd)
         p.arguments = ["master", "--data-dir", directory, "--listen", "127.0.0.1:0", "--log-level", "warning"]
-        if !FileManager.default.fileExists(atPath: directory + "/master.log") {
-            _ = FileManager.default.createFile(atPath: directory + "/master.log", contents: nil)
-        }
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/master.log"))
-        logHandle.seekToEndOfFile()
+        let logHandle = try appendingLog(directory + "/master.log")
         p.standardOutput = logHandle
         p.standardError = logHandle
         try p.run()
@@ -83,6 +79,14 @@ final class MasterProcess: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
+}
+
+/// A daemon's log file, appended to across restarts.
+func appendingLog(_ path: String) throws -> FileHandle {
+    if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    handle.seekToEndOfFile()
+    return handle
 }
 
 /// A fresh master for the body, always stopped afterwards.
