@@ -31,8 +31,10 @@ let package = Package(
         // Node runtime: C shims for what Swift's Glibc module lacks, Swift wrappers, and the
         // single-threaded helper that does all namespace work.
         .target(name: "CSkiffLinux"),
+        // libseccomp and libcap: the calls Swift cannot make itself (variadic functions, macros).
+        .target(name: "CSkiffSecurity", linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]),
         .target(
-            name: "SkiffLinux", dependencies: ["CSkiffLinux", "SkiffJSON"], exclude: ["README.md"],
+            name: "SkiffLinux", dependencies: ["CSkiffLinux", "CSkiffSecurity", "SkiffJSON"], exclude: ["README.md"],
             swiftSettings: strict),
         .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
         .target(name: "SkiffJSON", exclude: ["README.md"], swiftSettings: strict),
@@ -125,7 +127,15 @@ let package = Package(
             name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
-        .testTarget(name: "SkiffLinuxTests", dependencies: ["SkiffLinux", "CSkiffLinux"]),
+        // Test-only: a fresh single-threaded process (like skiff-init) that applies capabilities
+        // and seccomp filters for the tests; forking the multi-threaded test runner and running
+        // Swift in the child can deadlock on the Swift runtime's locks.
+        .executableTarget(
+            name: "skiff-security-probe", dependencies: ["SkiffLinux", "CSkiffSecurity"],
+            path: "Tests/SkiffSecurityProbe", swiftSettings: strict),
+        .testTarget(
+            name: "SkiffLinuxTests",
+            dependencies: ["SkiffLinux", "CSkiffLinux", "CSkiffSecurity", "skiff-security-probe"]),
         .testTarget(
             name: "SkiffIntegrationTests",
             dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands", "SkiffLinux"]

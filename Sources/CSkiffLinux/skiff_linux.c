@@ -22,8 +22,6 @@ _Static_assert(SKIFF_O_PATH == O_PATH, "O_PATH");
 
 int skiff_unshare(int flags) { return unshare(flags); }
 int skiff_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
-int skiff_setresuid(unsigned int uid) { return setresuid(uid, uid, uid); }
-int skiff_setresgid(unsigned int gid) { return setresgid(gid, gid, gid); }
 int skiff_setns(int fd, int nstype) { return setns(fd, nstype); }
 int skiff_pivot_root(const char *new_root, const char *put_old) {
     return (int)syscall(SYS_pivot_root, new_root, put_old);

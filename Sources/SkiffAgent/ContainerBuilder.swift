@@ -37,6 +37,15 @@ struct ContainerBuilder {
         spec.logPath = logPath(container: name, restart: attempt - 1)
         spec.mounts = try mounts(container)
         spec.security = try SecurityContextResolver.resolve(pod: pod, container: container)
+        if case .localhost(let name) = spec.security.seccomp {
+            let path = configuration.dataDirectory + "/seccomp/" + name
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ContainerStartError(
+                    reason: "CreateContainerConfigError",
+                    message: "seccomp profile \(name) not found: put it at \(path)")
+            }
+            spec.security.seccomp = .localhost(path)
+        }
         return spec
     }
 

@@ -22,6 +22,15 @@ enum SecurityContextResolver {
             )
         }
         spec.privileged = context["privileged"]?.bool == true
+        let add = context[path: ["capabilities", "add"]]?.array?.compactMap(\.string) ?? []
+        let drop = context[path: ["capabilities", "drop"]]?.array?.compactMap(\.string) ?? []
+        if spec.privileged || !add.isEmpty || !drop.isEmpty {
+            do {
+                spec.capabilities = try Capabilities.resolve(add: add, drop: drop, privileged: spec.privileged)
+            } catch {
+                throw ContainerStartError(reason: "CreateContainerConfigError", message: error.call)
+            }
+        }
         spec.readOnlyRootFilesystem = context["readOnlyRootFilesystem"]?.bool == true
         spec.noNewPrivileges = !(context["allowPrivilegeEscalation"]?.bool ?? false) && !spec.privileged
         switch field("seccompProfile")?["type"]?.string {

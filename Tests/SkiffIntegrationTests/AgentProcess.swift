@@ -92,13 +92,14 @@ final class AgentProcess: @unchecked Sendable {
 
 /// A master and one agent, both stopped afterwards; the test body gets a client too.
 func withCluster<T>(
-    backoffInitial: String = "1s", _ body: (MasterProcess, AgentProcess, APIClient) async throws -> T
+    backoffInitial: String = "1s", agentArguments: [String] = [],
+    _ body: (MasterProcess, AgentProcess, APIClient) async throws -> T
 ) async throws -> T {
     try Privileged.requireRoot()
     let master = try await MasterProcess()
     defer { master.stop() }
     let client = try master.socketClient()
-    let agent = try AgentProcess(master: master, backoffInitial: backoffInitial)
+    let agent = try AgentProcess(master: master, backoffInitial: backoffInitial, extraArguments: agentArguments)
     do {
         let result = try await body(master, agent, client)
         await agent.stop(client: client)

@@ -106,13 +106,36 @@ enum Spawn {
     /// the serialized host suite spawns processes, so nothing else's children are taken.
     static func reapOrphans(timeoutMilliseconds: Int) {
         let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
-        var status: Int32 = 0
         while CgroupFiles.monotonicNanoseconds() < deadline {
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid > 0 { continue }
-            if pid == -1 && errno != EINTR { return }  // ECHILD: no children left
+            let zombies = orphanZombies()
+            if zombies.isEmpty { return }
+            var status: Int32 = 0
+            for pid in zombies { _ = waitpid(pid, &status, WNOHANG) }
             CgroupFiles.sleep(milliseconds: 1)
         }
+    }
+
+    /// Zombie children of this process that the cgroup tests' programs left (by name): never
+    /// waitpid(-1), which would steal the exit status of a child another suite is waiting for.
+    static func orphanZombies() -> [pid_t] {
+        let programs: Set<String> = ["sleep", "perl", "tail", "head", "sh"]
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var out: [pid_t] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = pid_t(name), let stat = try? CgroupFiles.read("/proc/\(name)/stat"),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let comm = String(stat[stat.index(after: open)..<close])
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == getpid(), programs.contains(comm) {
+                out.append(pid)
+            }
+        }
+        return out
     }
 
     /// WTERMSIG: the signal that killed the process, or 0 if it exited.

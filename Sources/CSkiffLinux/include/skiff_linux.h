@@ -22,8 +22,6 @@ enum { SKIFF_O_PATH = 010000000 };
 
 int skiff_unshare(int flags);
 int skiff_pipe_cloexec(int fds[2]);
-int skiff_setresuid(unsigned int uid);
-int skiff_setresgid(unsigned int gid);
 int skiff_setns(int fd, int nstype);
 int skiff_pivot_root(const char *new_root, const char *put_old);
 

@@ -6,7 +6,8 @@ import Glibc
 /// in the host's mount namespace. The order is the one LINUX-NOTES §8 measured: cgroups while
 /// the host's cgroupfs is visible → join the pod's namespaces → own mount + cgroup namespaces
 /// (the cgroup namespace after placement, so its root is the container's cgroup) → mounts →
-/// pivot_root → credentials and capabilities → no_new_privs → seccomp last → execve.
+/// pivot_root → credentials and capabilities → no_new_privs → seccomp last → execve
+/// (`ContainerSecurity` explains the other order, when privilege escalation is allowed).
 enum ContainerProcess {
     /// What the child inherits from its supervisor besides the spec.
     struct Inherited {
@@ -41,6 +42,7 @@ enum ContainerProcess {
         for fd in inherited.namespaceFDs {
             try check("setns(pod namespace)") { skiff_setns(fd, 0) }
         }
+        let profile = try ContainerSecurity.seccompProfile(spec.security)
         try Syscalls.unshare(Int32(SKIFF_CLONE_NEWNS | SKIFF_CLONE_NEWCGROUP))
         try Syscalls.makeMountsPrivate()
         try ContainerMounts.assemble(spec)
@@ -49,7 +51,7 @@ enum ContainerProcess {
             try check("link up lo") { skiff_link_up("lo") }
         }
         try Syscalls.pivotRoot(spec.rootfs)
-        try ContainerSecurity.apply(spec.security)
+        try ContainerSecurity.apply(spec.security, profile: profile)
         try check("chdir(\(spec.workingDirectory))") { Glibc.chdir(spec.workingDirectory) }
         // Every fd the supervisor had open (other pods' pipes, its socket) closes at execve.
         _ = skiff_cloexec_from(3)

@@ -1,18 +1,34 @@
 import CSkiffLinux
 import Glibc
 
-/// Credentials and confinement, applied last before execve (LINUX-NOTES §8: capabilities →
-/// no_new_privs → seccomp last).
+/// Credentials and confinement, applied last before execve. The order is the one runc uses,
+/// forced by the kernel: a seccomp filter can be loaded only with no_new_privs set or while
+/// CAP_SYS_ADMIN is still held. So with no_new_privs (the default here): capabilities and ids
+/// → no_new_privs → seccomp last (LINUX-NOTES §8); and when privilege escalation is allowed
+/// (no no_new_privs): seccomp first, while still root, then capabilities and ids.
 enum ContainerSecurity {
-    static func apply(_ security: SecuritySpec) throws(LinuxError) {
-        if !security.supplementaryGroups.isEmpty || security.gid != 0 || security.uid != 0 {
-            var groups = security.supplementaryGroups.map { gid_t($0) }
-            try check("setgroups") { setgroups(groups.count, &groups) }
-            try check("setresgid(\(security.gid))") { skiff_setresgid(security.gid) }
-            try check("setresuid(\(security.uid))") { skiff_setresuid(security.uid) }
-        }
-        if security.noNewPrivileges && !security.privileged {
+    /// `profile` comes from `seccompProfile`, called before pivot_root (a Localhost profile is
+    /// a host file).
+    static func apply(_ security: SecuritySpec, profile: SeccompProfile?) throws(LinuxError) {
+        let capabilities = security.capabilities ?? (security.privileged ? Capabilities.all : Capabilities.defaultSet)
+        let noNewPrivileges = security.noNewPrivileges && !security.privileged
+        if let profile, !noNewPrivileges { try profile.load(capabilities: capabilities) }
+        try Capabilities.apply(
+            capabilities, uid: security.uid, gid: security.gid, supplementaryGroups: security.supplementaryGroups)
+        if noNewPrivileges {
             try check("prctl(NO_NEW_PRIVS)") { skiff_set_no_new_privs() }
+            if let profile { try profile.load(capabilities: capabilities) }
+        }
+    }
+
+    /// RuntimeDefault is Docker's profile; Localhost is a Docker/OCI JSON file on the host.
+    static func seccompProfile(_ security: SecuritySpec) throws(LinuxError) -> SeccompProfile? {
+        switch security.seccomp {
+        case .unconfined: return nil
+        case .runtimeDefault: return security.privileged ? nil : SeccompProfile.runtimeDefault
+        case .localhost(let path):
+            guard let text = Syscalls.readFile(path) else { throw LinuxError("read seccomp profile \(path)") }
+            return try SeccompProfile(jsonText: text)
         }
     }
 }
