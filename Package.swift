@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "SkiffCommands",
             dependencies: [
-                "SkiffAPI", "SkiffClient", "SkiffYAML",
+                "SkiffAPI", "SkiffClient", "SkiffYAML", "SkiffLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],

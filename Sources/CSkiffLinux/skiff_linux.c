@@ -94,8 +94,6 @@ int skiff_cloexec_from(int first) {
 
 int skiff_close_from(int first) { return (int)syscall(SYS_close_range, (unsigned int)first, ~0U, 0); }
 
-int skiff_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
-
 int skiff_link_up(const char *name) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd == -1) return -1;

@@ -18,8 +18,16 @@ public struct InterimScheduler: Service {
     }
 
     public func run() async throws {
+        // A decision can only change when the store does (a new pod, a node turning Ready, a
+        // pod ending and freeing room, a failed bind's conflicting write): an idle master lists
+        // nothing.
+        var seen: Int64 = -1
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await scheduleOnce()
+            let revision = server.store.currentRevision
+            if revision != seen {
+                seen = revision
+                await scheduleOnce()
+            }
             try? await Task.sleep(for: interval)
         }
     }

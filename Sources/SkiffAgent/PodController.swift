@@ -61,16 +61,19 @@ actor PodController {
             }
             return
         }
+        let state: PodState
         do {
-            _ = try runtime.ensureSandbox(sandboxSpec(pod, uid: uid))
+            state = try runtime.ensureSandbox(sandboxSpec(pod, uid: uid))
         } catch {
             waiting[uid, default: [:]]["*"] = ("CreatePodSandboxError", "\(error)")
             logger.warning("cannot start pod sandbox", metadata: ["pod": "\(key)", "error": "\(error)"])
             requeue(key, after: .seconds(1))
             return
         }
-        await startContainers(pod, uid: uid, key: key)
-        await writeStatus(pod, uid: uid, key: key)
+        // One control-socket round trip per sync when nothing changes (the 1 s resync of every
+        // pod), a second only after starting something.
+        let started = await startContainers(pod, uid: uid, key: key, state: state)
+        await writeStatus(pod, uid: uid, key: key, state: started ? runtime.state(uid: uid) : state)
     }
 
     func sandboxSpec(_ pod: JSON, uid: String) -> PodSandboxSpec {
@@ -82,8 +85,9 @@ actor PodController {
             hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true)
     }
 
-    func startContainers(_ pod: JSON, uid: String, key: String) async {
-        guard let state = runtime.state(uid: uid) else { return }
+    /// Starts what should run and may; true when anything was started.
+    func startContainers(_ pod: JSON, uid: String, key: String, state: PodState) async -> Bool {
+        var started = false
         let records = Dictionary(state.containers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let policy = pod[path: ["spec", "restartPolicy"]]?.string ?? "Always"
         var volumes: [String: MountSource]?
@@ -125,6 +129,7 @@ actor PodController {
                 do {
                     spec.cgroup = try runtime.cgroups.prepareContainer(container, name: name, uid: uid)
                     _ = try runtime.start(uid: uid, container: spec)
+                    started = true
                 } catch {
                     throw ContainerStartError(reason: "CreateContainerError", message: "\(error)")
                 }
@@ -140,6 +145,7 @@ actor PodController {
                 requeue(key, after: delay)
             }
         }
+        return started
     }
 
     /// The wait before start number `restarts + 1`: none for the first start.
@@ -154,8 +160,7 @@ actor PodController {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
-    func writeStatus(_ pod: JSON, uid: String, key: String) async {
-        let state = runtime.state(uid: uid)
+    func writeStatus(_ pod: JSON, uid: String, key: String, state: PodState?) async {
         for record in state?.containers ?? [] where !record.running {
             let run = "\(record.name)/\(record.attempt)"
             guard oomChecked[uid]?.contains(run) != true else { continue }

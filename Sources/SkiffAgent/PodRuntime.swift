@@ -20,9 +20,10 @@ struct PodRuntime: Sendable {
 
     /// Starts the pod's supervisor and sandbox unless they already run.
     func ensureSandbox(_ sandbox: PodSandboxSpec) throws -> PodState {
-        if let state = state(uid: sandbox.uid), state.sandboxRunning { return state }
+        let current = state(uid: sandbox.uid)
+        if let current, current.sandboxRunning { return current }
         let dir = directory(uid: sandbox.uid)
-        if state(uid: sandbox.uid) != nil {
+        if current != nil {
             // A supervisor whose sandbox died keeps nothing worth saving: start the pod afresh.
             try? PodControlClient(directory: dir).stop()
             waitForExit(dir)

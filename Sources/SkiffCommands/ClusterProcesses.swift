@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffLinux
 
 #if canImport(Glibc)
     import Glibc
@@ -30,35 +31,15 @@ enum ClusterProcesses {
         return pid
     }
 
-    /// posix_spawn in a new session, output to `log`, so the daemon outlives this command
-    /// and the terminal.
+    /// posix_spawn in a new session, output to `log`, no fd of ours inherited, so the daemon
+    /// outlives this command and the terminal.
     static func spawnDetached(_ path: String, _ args: [String], log: String) throws -> Int32 {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // POSIX_SPAWN_SETSID (glibc ≥ 2.26) is a macro Swift does not import.
-        let spawnSetsid: Int16 = 0x80
-        posix_spawnattr_setflags(&attr, spawnSetsid)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of ours reaches the daemon: an inherited pipe (a caller capturing our
-        // output) would otherwise stay open for the daemon's whole life. (glibc's
-        // posix_spawn_file_actions_addclosefrom_np is not visible to Swift.)
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap({ Int32($0) }) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        do {
+            return try ProcessSpawner.spawn(path, args, environment: environment, logPath: log)
+        } catch {
+            throw CLIError("\(error)")
         }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, argv, environ)
-        guard rc == 0 else { throw CLIError("posix_spawn(\(path)): \(String(cString: strerror(rc)))") }
-        return pid
     }
 
     /// Runs a helper command and returns its trimmed output; a failure is an error with it.

@@ -126,17 +126,18 @@ public enum Syscalls {
         }
     }
 
-    public static func fork() throws(LinuxError) -> pid_t {
-        try check("fork") { Glibc.fork() }
-    }
-
     /// Waits for `pid` and returns its exit code, or 128 + signal as a shell reports it.
     public static func wait(_ pid: pid_t) throws(LinuxError) -> Int32 {
         var status: Int32 = 0
         try check("waitpid(\(pid))") { Glibc.waitpid(pid, &status, 0) }
-        if skiff_wifexited(status) != 0 { return skiff_wexitstatus(status) }
-        if skiff_wifsignaled(status) != 0 { return 128 + skiff_wtermsig(status) }
-        return 255
+        return exitCode(status).code
+    }
+
+    /// A wait status as a shell reports it: the exit code, or 128 + signal (with the signal).
+    public static func exitCode(_ status: Int32) -> (code: Int32, signal: Int32?) {
+        if skiff_wifexited(status) != 0 { return (skiff_wexitstatus(status), nil) }
+        if skiff_wifsignaled(status) != 0 { return (128 + skiff_wtermsig(status), skiff_wtermsig(status)) }
+        return (255, nil)
     }
 }
 

@@ -52,7 +52,6 @@ void skiff_reset_signals(void);
 int skiff_cloexec_from(int first);
 /// close_range(first, ~0U, 0): for a child that never execs (the sandbox process).
 int skiff_close_from(int first);
-int skiff_pidfd_open(int pid);
 /// Brings the network interface `name` up in the caller's network namespace (ioctl SIOCSIFFLAGS).
 int skiff_link_up(const char *name);
 

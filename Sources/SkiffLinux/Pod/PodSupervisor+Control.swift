@@ -103,10 +103,12 @@ extension PodSupervisor {
     func attachLogs(_ spec: ContainerSpec, output: Int32, errors: Int32) {
         for (fd, stream) in [(output, "stdout"), (errors, "stderr")] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            var logFD: Int32 = dup(2)
+            let logFD: Int32
             if let path = spec.logPath {
                 Syscalls.makeParents(of: path)
                 logFD = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+            } else {
+                logFD = dup(2)
             }
             streams[fd] = CRILogStream(pipeFD: fd, logFD: logFD, stream: stream, container: spec.name)
         }

@@ -84,12 +84,9 @@ public final class PodSupervisor {
             guard var record = records.values.first(where: { $0.pid == pid && $0.running }) else { continue }
             record.running = false
             record.finishedAt = Timestamp.now()
-            if skiff_wifexited(status) != 0 {
-                record.exitCode = skiff_wexitstatus(status)
-            } else if skiff_wifsignaled(status) != 0 {
-                record.signal = skiff_wtermsig(status)
-                record.exitCode = 128 + skiff_wtermsig(status)
-            }
+            let exit = Syscalls.exitCode(status)
+            record.exitCode = exit.code
+            record.signal = exit.signal
             records[record.name] = record
         }
         persist()
