@@ -33,6 +33,16 @@ public struct InterimScheduler: Service {
     }
 
     func scheduleOnce() async {
+        // Nodes first: they are few, and without a schedulable one there is nothing to decide,
+        // so a master with no agent never decodes its pods here.
+        var capacity: [String: Int] = [:]
+        for stored in server.store.list(prefix: Resources.nodes.keyPrefix).objects {
+            guard let node = try? stored.decode(), Self.isSchedulable(node),
+                let name = node[path: ["metadata", "name"]]?.string
+            else { continue }
+            capacity[name] = Int(node[path: ["status", "allocatable", "pods"]]?.string ?? "") ?? 110
+        }
+        guard !capacity.isEmpty else { return }
         let pods = server.store.list(prefix: Resources.pods.keyPrefix).objects.compactMap { try? $0.decode() }
         let pending = pods.filter {
             ($0[path: ["spec", "nodeName"]]?.string ?? "").isEmpty
@@ -44,13 +54,6 @@ public struct InterimScheduler: Service {
             if let node = pod[path: ["spec", "nodeName"]]?.string, !node.isEmpty, !Self.isTerminal(pod) {
                 load[node, default: 0] += 1
             }
-        }
-        var capacity: [String: Int] = [:]
-        for stored in server.store.list(prefix: Resources.nodes.keyPrefix).objects {
-            guard let node = try? stored.decode(), Self.isSchedulable(node),
-                let name = node[path: ["metadata", "name"]]?.string
-            else { continue }
-            capacity[name] = Int(node[path: ["status", "allocatable", "pods"]]?.string ?? "") ?? 110
         }
         for pod in pending.sorted(by: { Self.created($0) < Self.created($1) }) {
             let wanted = pod[path: ["spec", "nodeSelector", "kubernetes.io/hostname"]]?.string
