@@ -92,13 +92,12 @@ struct AgentSecurityTests {
             let script = "sleep 2; i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done; echo all-started"
             let pod = AgentPodTests.pod(
                 "forks", restartPolicy: "Never", containers: [AgentPodTests.container("main", script)])
-            _ = try await client.create(Resources.pods, namespace: "default", object: pod)
-            try await eventually("forks Running") {
-                try await AgentPodTests.get(client, "forks")[path: ["status", "phase"]]?.string == "Running"
-            }
-            let uid = try await AgentPodTests.get(client, "forks")[path: ["metadata", "uid"]]?.string ?? ""
-            let pidsMax = try String(
-                contentsOfFile: "/sys/fs/cgroup/pids\(agent.cgroupParent)/pod-\(uid)/pids.max", encoding: .utf8)
+            let created = try await client.create(Resources.pods, namespace: "default", object: pod)
+            let uid = created[path: ["metadata", "uid"]]?.string ?? ""
+            // The pod cgroup and its limit exist before any container starts: read it back first.
+            let pidsMaxPath = "/sys/fs/cgroup/pids\(agent.cgroupParent)/pod-\(uid)/pids.max"
+            try await eventually("the pod's pids cgroup exists") { FileManager.default.fileExists(atPath: pidsMaxPath) }
+            let pidsMax = try String(contentsOfFile: pidsMaxPath, encoding: .utf8)
             #expect(pidsMax.trimmingCharacters(in: .whitespacesAndNewlines) == "20")
             try await eventually("forks finished") {
                 try await AgentPodTests.get(client, "forks")[path: ["status", "phase"]]?.string == "Failed"
