@@ -37,6 +37,8 @@ let package = Package(
             name: "SkiffLinux", dependencies: ["CSkiffLinux", "CSkiffSecurity", "SkiffJSON"], exclude: ["README.md"],
             swiftSettings: strict),
         .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
+        // Pod networking: node namespace, bridge, veth pairs, addresses (rtnetlink), IPAM.
+        .target(name: "SkiffNetwork", dependencies: ["SkiffLinux", "CSkiffLinux"], swiftSettings: strict),
         .target(name: "SkiffJSON", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "SkiffAPI", dependencies: ["SkiffJSON"], exclude: ["Protobuf/gen_proto_schema.py", "README.md"],
@@ -98,7 +100,7 @@ let package = Package(
         .target(
             name: "SkiffAgent",
             dependencies: [
-                "SkiffAPI", "SkiffClient", "SkiffLinux", "CSkiffLinux",
+                "SkiffAPI", "SkiffClient", "SkiffLinux", "SkiffNetwork", "CSkiffLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -136,6 +138,7 @@ let package = Package(
         .testTarget(
             name: "SkiffLinuxTests",
             dependencies: ["SkiffLinux", "CSkiffLinux", "CSkiffSecurity", "skiff-security-probe"]),
+        .testTarget(name: "SkiffNetworkTests", dependencies: ["SkiffNetwork", "SkiffLinux"]),
         .testTarget(
             name: "SkiffIntegrationTests",
             dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands", "SkiffLinux"]

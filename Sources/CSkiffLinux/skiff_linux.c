@@ -142,3 +142,11 @@ int skiff_spawn(const char *path, char *const argv[], char *const envp[], const 
     if (rc == 0) *pid = child;
     return rc;
 }
+
+#include <linux/magic.h>
+#include <sys/vfs.h>
+
+int skiff_is_nsfs(const char *path) {
+    struct statfs info;
+    return statfs(path, &info) == 0 && info.f_type == NSFS_MAGIC;
+}

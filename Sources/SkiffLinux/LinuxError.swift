@@ -18,7 +18,7 @@ public struct LinuxError: Error, CustomStringConvertible, Equatable {
 
 /// Runs a call that returns -1 with errno on failure, retrying on EINTR.
 @discardableResult
-func check(_ call: @autoclosure () -> String, _ body: () -> Int32) throws(LinuxError) -> Int32 {
+package func check(_ call: @autoclosure () -> String, _ body: () -> Int32) throws(LinuxError) -> Int32 {
     while true {
         let result = body()
         if result != -1 { return result }

@@ -70,4 +70,25 @@ int skiff_wexitstatus(int status);
 int skiff_wifsignaled(int status);
 int skiff_wtermsig(int status);
 
+/// 1 when `path` is a namespace file (an nsfs mount such as /run/netns/NAME), else 0.
+int skiff_is_nsfs(const char *path);
+
+// rtnetlink (skiff_netlink.c). Each call acts in the network namespace `fd` was opened in and
+// returns 0 (or an index) on success, -errno on failure.
+#include <stdint.h>
+/// A NETLINK_ROUTE socket in the caller's (thread's) network namespace, or -errno.
+int skiff_nl_open(void);
+/// The index of interface `name`, or -ENODEV.
+int skiff_nl_link_index(int fd, const char *name);
+int skiff_nl_bridge_add(int fd, const char *name);
+/// A veth pair: `name` here, `peer` created straight in the namespace `peer_netns_fd` (if >= 0).
+int skiff_nl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd);
+/// Sets the link up, and enslaves it to the bridge `master_index` when that is > 0.
+int skiff_nl_link_up(int fd, int index, int master_index);
+int skiff_nl_link_del(int fd, int index);
+/// Adds the IPv4 `address` (network byte order) with its prefix length to the link.
+int skiff_nl_addr_add(int fd, int index, uint32_t address, int prefix);
+/// Adds the IPv4 default route through `gateway` (network byte order) on the link.
+int skiff_nl_route_default(int fd, uint32_t gateway, int index);
+
 #endif

@@ -1,0 +1,131 @@
+import Foundation
+import Glibc
+import SkiffLinux
+import Testing
+
+@testable import SkiffNetwork
+
+/// Real namespaces, a real bridge and veth pairs: a node namespace and two stand-in pod
+/// namespaces (named, so the test needs no process to hold them), wired as the agent wires
+/// pods, then TCP between them. Traffic stays inside namespaces this test created.
+@Suite(.serialized, .enabled(if: Privileged.canRun, Privileged.reason))
+struct PodNetworkHostTests {
+    @Test func wiresPodsToTheNodeAndEachOtherAndCleansUp() throws {
+        try Privileged.requireRoot()
+        let suffix = String(UUID().uuidString.prefix(6)).lowercased()
+        let nodeName = "skiff-t\(suffix)"
+        let pods = ["skiff-t\(suffix)-a", "skiff-t\(suffix)-b"]
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("net-" + suffix).path
+        defer {
+            for name in pods + [nodeName] { NetworkNamespace.remove(name) }
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        for name in pods { try NetworkNamespace.create(name) }
+        let network = PodNetwork(
+            network: try IPv4Network("10.88.0.0/24", field: "test"), namespaceName: nodeName, stateDirectory: state)
+        try network.prepareNode()
+        try network.prepareNode()  // a restarted agent finds it all in place
+        #expect(NetworkNamespace.exists(nodeName))
+
+        let a = try network.attach(uid: "uid-a-1234567890ab", podNamespace: NetworkNamespace.path(pods[0]))
+        let b = try network.attach(uid: "uid-b-1234567890ab", podNamespace: NetworkNamespace.path(pods[1]))
+        #expect(a.description == "10.88.0.2")
+        #expect(b.description == "10.88.0.3")
+        // A new agent (empty cache) finds pod a wired and keeps its address.
+        let restarted = PodNetwork(network: network.network, namespaceName: nodeName, stateDirectory: state)
+        #expect(try restarted.attach(uid: "uid-a-1234567890ab", podNamespace: NetworkNamespace.path(pods[0])) == a)
+
+        // node → pod, pod → pod, pod → node (the gateway on the bridge).
+        #expect(try TCPProbe.exchange(from: NetworkNamespace.path(nodeName), to: NetworkNamespace.path(pods[0]), a))
+        #expect(try TCPProbe.exchange(from: NetworkNamespace.path(pods[1]), to: NetworkNamespace.path(pods[0]), a))
+        #expect(
+            try TCPProbe.exchange(
+                from: NetworkNamespace.path(pods[0]), to: NetworkNamespace.path(nodeName), network.nodeAddress))
+
+        // Nothing of it is in the namespace the test runs in (the machine's own).
+        let here = try Netlink()
+        #expect(try here.index(of: PodNetwork.bridgeName) == nil)
+        #expect(try here.index(of: PodNetwork.hostInterface(uid: "uid-a-1234567890ab")) == nil)
+
+        network.detach(uid: "uid-a-1234567890ab")
+        #expect(network.address(uid: "uid-a-1234567890ab") == nil)
+        let nodeFD = try NetworkNamespace.open(NetworkNamespace.path(nodeName))
+        defer { close(nodeFD) }
+        let node = try Netlink.open(inNamespace: nodeFD)
+        #expect(try node.index(of: PodNetwork.hostInterface(uid: "uid-a-1234567890ab")) == nil)
+        #expect(try node.index(of: PodNetwork.hostInterface(uid: "uid-b-1234567890ab")) != nil)
+    }
+}
+
+/// One TCP round trip: a listener created in one namespace, a client in another.
+enum TCPProbe {
+    static func exchange(from client: String, to server: String, _ address: IPv4Address) throws -> Bool {
+        let port: UInt16 = 18080
+        let listener = try socket(in: server)
+        defer { close(listener) }
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr(address, port)
+        guard
+            withUnsafePointer(
+                to: &addr,
+                {
+                    bind(
+                        listener, UnsafeRawPointer($0).assumingMemoryBound(to: Glibc.sockaddr.self),
+                        socklen_t(MemoryLayout<sockaddr_in>.size))
+                }) == 0,
+            listen(listener, 1) == 0
+        else { throw LinuxError("bind/listen \(address):\(port)") }
+        let connection = try socket(in: client)
+        defer { close(connection) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard
+            withUnsafePointer(
+                to: &addr,
+                {
+                    connect(
+                        connection, UnsafeRawPointer($0).assumingMemoryBound(to: Glibc.sockaddr.self),
+                        socklen_t(MemoryLayout<sockaddr_in>.size))
+                }) == 0
+        else {
+            return false
+        }
+        let accepted = accept(listener, nil, nil)
+        guard accepted >= 0 else { return false }
+        defer { close(accepted) }
+        let message = Array("hello \(address)".utf8)
+        _ = message.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { recv(accepted, $0.baseAddress, $0.count, 0) }
+        return n == message.count && Array(buffer.prefix(n)) == message
+    }
+
+    static func socket(in namespace: String) throws -> Int32 {
+        let fd = try NetworkNamespace.open(namespace)
+        defer { close(fd) }
+        return try NetworkNamespace.run(in: fd) { () throws(LinuxError) in
+            let s = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if s < 0 { throw LinuxError("socket") }
+            return s
+        }
+    }
+
+    static func sockaddr(_ address: IPv4Address, _ port: UInt16) -> sockaddr_in {
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = address.networkOrder
+        return addr
+    }
+}
+
+enum Privileged {
+    static let isRoot = getuid() == 0
+    static let canRun = isRoot || ProcessInfo.processInfo.environment["CI"] == "true"
+    static let reason: Comment = "needs root (network namespaces); CI runs it as root"
+
+    static func requireRoot() throws {
+        try #require(isRoot, "privileged test running without root: CI must run as root")
+    }
+}
