@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "SkiffNetworkTests", dependencies: ["SkiffNetwork", "SkiffLinux"]),
         .testTarget(
             name: "SkiffIntegrationTests",
-            dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands", "SkiffLinux"]
+            dependencies: ["SkiffAPI", "SkiffClient", "SkiffAPIServer", "SkiffCommands", "SkiffLinux", "SkiffNetwork"]
         ),
     ]
 )

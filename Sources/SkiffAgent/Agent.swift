@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SkiffAPI
 import SkiffClient
 import SkiffLinux
+import SkiffNetwork
 
 /// `skiffd agent`: registers the node, keeps its Lease fresh, and runs the pods bound to it
 /// through `skiff-init pod` supervisors. Pods outlive the agent: on start it re-adopts the
@@ -29,10 +30,15 @@ public struct Agent: Service {
         _ = skiff_set_child_subreaper()
         let cgroups = try Self.setUpCgroups(configuration, logger: logger)
         let client = try APIClient(endpoint: ClusterEndpoint.parse(server: configuration.server))
-        let hostIP = "127.0.0.1"
+        let record = try await retrying("cannot read this node from the API server yet") {
+            try await Self.chooseNetwork(configuration, client: client)
+        }
+        let network = try Self.setUpNetwork(record, configuration: configuration, logger: logger)
+        let hostIP = network.nodeAddress.description
         let registration = NodeRegistration(
-            configuration: configuration, client: client, logger: logger, cgroupMode: cgroups.mode, internalIP: hostIP)
-        try await registerWithRetry(registration)
+            configuration: configuration, client: client, logger: logger, cgroupMode: cgroups.mode,
+            internalIP: hostIP, podCIDR: record.podCIDR)
+        try await retrying("cannot register node yet") { try await registration.register() }
 
         let informer = Informer(
             client: client, info: Resources.pods, fieldSelector: "spec.nodeName=\(configuration.nodeName)",
@@ -41,7 +47,7 @@ public struct Agent: Service {
         queueConfiguration.maxBackoff = .seconds(5)
         let queue = WorkQueue(configuration: queueConfiguration)
         await informer.feed(queue)
-        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, logger: logger)
+        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, network: network, logger: logger)
         let controller = PodController(
             configuration: configuration, client: client, informer: informer, queue: queue, runtime: runtime,
             logger: logger, hostIP: hostIP)
@@ -82,20 +88,58 @@ public struct Agent: Service {
         return PodCgroups(cgroups: cgroups, podPidsLimit: configuration.podPidsLimit)
     }
 
-    func registerWithRetry(_ registration: NodeRegistration) async throws {
+    /// Retries `body` every 500 ms (the master may still be starting), logging now and then.
+    func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
-                try await registration.register()
-                return
+                return try await body()
             } catch {
                 attempt += 1
-                if attempt % 10 == 1 {
-                    logger.warning("cannot register node yet", metadata: ["error": "\(error)"])
-                }
+                if attempt % 10 == 1 { logger.warning("\(what)", metadata: ["error": "\(error)"]) }
                 try await Task.sleep(for: .milliseconds(500))
             }
         }
+    }
+
+    /// The pod CIDR: `--pod-cidr`, else the Node's `spec.podCIDR` (an admin may have set it),
+    /// else 10.88.0.0/24 (each node namespace is its own network, so agents need not differ).
+    static func chooseNetwork(_ configuration: AgentConfiguration, client: APIClient) async throws
+        -> NodeNetworkRecord
+    {
+        var cidr = configuration.podCIDR
+        if cidr == nil { cidr = try await nodePodCIDR(configuration.nodeName, client: client) }
+        return NodeNetworkRecord(
+            podCIDR: cidr ?? NodeNetworkRecord.defaultPodCIDR, namespaceName: configuration.nodeNamespaceName)
+    }
+
+    static func nodePodCIDR(_ name: String, client: APIClient) async throws(SkiffError) -> String? {
+        do {
+            return try await client.get(Resources.nodes, namespace: nil, name: name)[path: ["spec", "podCIDR"]]?.string
+        } catch  where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// Creates the node namespace and bridge, and records them for `skiffd stop-pods`.
+    static func setUpNetwork(_ record: NodeNetworkRecord, configuration: AgentConfiguration, logger: Logger) throws
+        -> PodNetwork
+    {
+        let network: PodNetwork
+        do {
+            network = try record.podNetwork(stateDirectory: configuration.networkDirectory)
+            try network.prepareNode()
+        } catch {
+            throw AgentError("cannot set up the pod network \(record.podCIDR): \(error)")
+        }
+        try record.save(to: configuration.networkDirectory)
+        logger.info(
+            "pod network ready",
+            metadata: [
+                "podCIDR": "\(record.podCIDR)", "bridge": "\(PodNetwork.bridgeName) \(network.nodeAddress)",
+                "netns": "\(record.namespaceName ?? "host")",
+            ])
+        return network
     }
 
     /// Pods on disk whose uid the API no longer knows (deleted while the agent was down).
@@ -105,6 +149,7 @@ public struct Agent: Service {
             logger.info("removing pod no longer in the API", metadata: ["uid": "\(uid)"])
             runtime.remove(uid: uid)
         }
+        runtime.network?.allocator.releaseAll(except: known)
     }
 
     /// Every pod is looked at once a second: container exits show up in status this way.
@@ -138,9 +183,13 @@ extension Agent {
             server: "", dataDirectory: dataDirectory, nodeName: "", imageDirectory: "", initPath: "")
         configuration.cgroupParent = cgroupParent
         let cgroups = PodCgroups(cgroups: try Cgroups.detect(parent: cgroupParent), podPidsLimit: 0)
-        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, logger: logger)
+        let record = NodeNetworkRecord.load(from: configuration.networkDirectory)
+        let network = try record?.podNetwork(stateDirectory: configuration.networkDirectory)
+        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, network: network, logger: logger)
         let pods = Set(runtime.knownPods())
         for uid in pods { runtime.remove(uid: uid) }
+        // The node namespace goes with the last pod (a new agent makes it again).
+        if let name = record?.namespaceName { NetworkNamespace.remove(name) }
         return pods.count
     }
 }

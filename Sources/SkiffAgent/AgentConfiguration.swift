@@ -1,4 +1,5 @@
 import Foundation
+import SkiffNetwork
 
 /// `skiffd agent` flags, resolved to their defaults (shared/DESIGN.md "State on disk").
 public struct AgentConfiguration: Sendable {
@@ -26,7 +27,31 @@ public struct AgentConfiguration: Sendable {
         self.nodeNetns = "skiff-" + nodeName
     }
 
+    /// The node namespace's name; nil for `host` (an installed host's own network).
+    public var nodeNamespaceName: String? { nodeNetns == "host" ? nil : nodeNetns }
+
+    /// Why `--node-netns` cannot be used, or nil: it becomes a file name under /run/netns.
+    public static func nodeNetnsProblem(_ name: String) -> String? {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy(allowed.contains), !name.hasPrefix(".") else {
+            return
+                "--node-netns must be `host` or a name of up to 64 letters, digits, `-`, `_` and `.` (got \"\(name)\")"
+        }
+        return nil
+    }
+
+    /// Why `--pod-cidr` cannot be used, or nil.
+    public static func podCIDRProblem(_ text: String) -> String? {
+        do throws(NetworkError) {
+            _ = try IPv4Network(text, field: "--pod-cidr")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
     public var podsDirectory: String { dataDirectory + "/pods" }
+    public var networkDirectory: String { dataDirectory + "/network" }
     public var logsDirectory: String { dataDirectory + "/logs" }
     public var socketPath: String { dataDirectory + "/agent.sock" }
 

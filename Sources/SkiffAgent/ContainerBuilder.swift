@@ -18,6 +18,9 @@ struct ContainerBuilder {
     let client: APIClient
     let pod: JSON
     let volumes: [String: MountSource]
+    /// Known before any container starts (kubelet's order), unlike the pod's status.
+    let podIP: String
+    let hostIP: String
 
     var uid: String { pod[path: ["metadata", "uid"]]?.string ?? "" }
     var podName: String { pod[path: ["metadata", "name"]]?.string ?? "" }
@@ -117,8 +120,8 @@ struct ContainerBuilder {
             case "metadata.uid": return uid
             case "spec.nodeName": return configuration.nodeName
             case "spec.serviceAccountName": return pod[path: ["spec", "serviceAccountName"]]?.string ?? "default"
-            case "status.podIP": return pod[path: ["status", "podIP"]]?.string ?? ""
-            case "status.hostIP": return pod[path: ["status", "hostIP"]]?.string ?? ""
+            case "status.podIP", "status.podIPs": return podIP
+            case "status.hostIP", "status.hostIPs": return hostIP
             default:
                 if path.hasPrefix("metadata.labels['"), let key = Self.bracketKey(path) {
                     return pod[path: ["metadata", "labels", key]]?.string ?? ""

@@ -12,6 +12,7 @@ struct NodeRegistration {
     let logger: Logger
     let cgroupMode: String
     let internalIP: String
+    let podCIDR: String
 
     static let agentVersion = "v1.33.0+skiff"
 
@@ -68,7 +69,7 @@ struct NodeRegistration {
                     "skiff.dev/node-netns": .string(configuration.nodeNetns),
                 ],
             ],
-            "spec": configuration.podCIDR.map { ["podCIDR": .string($0), "podCIDRs": [.string($0)]] } ?? [:],
+            "spec": ["podCIDR": .string(podCIDR), "podCIDRs": [.string(podCIDR)]],
             "status": [
                 "capacity": capacity, "allocatable": capacity,
                 "addresses": [

@@ -25,6 +25,8 @@ actor PodController {
     var startFailures: [String: [String: Int]] = [:]
     var deadlines: [String: ContinuousClock.Instant] = [:]
     var lastStatus: [String: JSON] = [:]
+    /// The address of each pod uid, known once its sandbox is on the pod network.
+    var podIPs: [String: String] = [:]
     /// Runs (`name/attempt`) that the kernel OOM-killed, per pod uid; read once per run, after
     /// it exited (the v1 counter may lag the kill, LINUX-NOTES §4).
     var oomKilled: [String: Set<String>] = [:]
@@ -63,10 +65,14 @@ actor PodController {
         }
         let state: PodState
         do {
-            state = try runtime.ensureSandbox(sandboxSpec(pod, uid: uid))
+            let sandbox = sandboxSpec(pod, uid: uid)
+            state = try runtime.ensureSandbox(sandbox)
+            podIPs[uid] = try runtime.ensureNetwork(sandbox, state: state)
+            if waiting[uid]?["*"] != nil { waiting[uid]?["*"] = nil }
         } catch {
             waiting[uid, default: [:]]["*"] = ("CreatePodSandboxError", "\(error)")
             logger.warning("cannot start pod sandbox", metadata: ["pod": "\(key)", "error": "\(error)"])
+            await writeStatus(pod, uid: uid, key: key, state: nil)
             requeue(key, after: .seconds(1))
             return
         }
@@ -82,7 +88,8 @@ actor PodController {
             uid: uid, name: name, namespace: pod[path: ["metadata", "namespace"]]?.string ?? "default",
             hostname: pod[path: ["spec", "hostname"]]?.string ?? name,
             hostNetwork: pod[path: ["spec", "hostNetwork"]]?.bool == true,
-            hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true)
+            hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true,
+            nodeNetwork: runtime.network?.namespacePath)
     }
 
     /// Starts what should run and may; true when anything was started.
@@ -124,7 +131,8 @@ actor PodController {
                     ).prepare()
                 }
                 let builder = ContainerBuilder(
-                    configuration: configuration, images: images, client: client, pod: pod, volumes: volumes ?? [:])
+                    configuration: configuration, images: images, client: client, pod: pod, volumes: volumes ?? [:],
+                    podIP: podIPs[uid] ?? "", hostIP: hostIP)
                 var spec = try await builder.build(container, attempt: attempt)
                 do {
                     spec.cgroup = try runtime.cgroups.prepareContainer(container, name: name, uid: uid)
@@ -169,7 +177,7 @@ actor PodController {
         }
         let status = PodStatusBuilder(
             pod: pod, state: state, waiting: waiting[uid] ?? [:], oomKilled: oomKilled[uid] ?? [], hostIP: hostIP,
-            podIP: nil
+            podIP: podIPs[uid]
         ).build()
         guard status != lastStatus[uid] else { return }
         let name = pod[path: ["metadata", "name"]]?.string ?? ""
@@ -222,6 +230,7 @@ actor PodController {
         oomChecked[uid] = nil
         deadlines[uid] = nil
         lastStatus[uid] = nil
+        podIPs[uid] = nil
     }
 
     nonisolated func requeue(_ key: String, after delay: Duration) {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SkiffAPI
 import SkiffLinux
+import SkiffNetwork
 
 /// The agent's hands on the node: pod directories under `pods/<uid>/`, each with its
 /// `skiff-init pod` supervisor. Calls block for milliseconds (a spawn, a socket round trip),
@@ -9,6 +10,8 @@ import SkiffLinux
 struct PodRuntime: Sendable {
     let configuration: AgentConfiguration
     let cgroups: PodCgroups
+    /// nil only for `skiffd stop-pods` on a data directory with no network record.
+    let network: PodNetwork?
     let logger: Logger
 
     func directory(uid: String) -> PodDirectory { PodDirectory(configuration.podsDirectory + "/" + uid) }
@@ -38,6 +41,14 @@ struct PodRuntime: Sendable {
         return state
     }
 
+    /// Connects the pod's sandbox to the pod network (once per sandbox) and returns the pod's
+    /// address; a hostNetwork pod has the node's.
+    func ensureNetwork(_ sandbox: PodSandboxSpec, state: PodState) throws -> String {
+        guard let network else { throw NetworkError("the agent has no pod network") }
+        if sandbox.hostNetwork { return network.nodeAddress.description }
+        return try network.attach(uid: sandbox.uid, podNamespace: "/proc/\(state.sandboxPid)/ns/net").description
+    }
+
     func start(uid: String, container: ContainerSpec) throws -> ContainerRecord {
         try PodControlClient(directory: directory(uid: uid)).start(container)
     }
@@ -51,6 +62,7 @@ struct PodRuntime: Sendable {
         let dir = directory(uid: uid)
         try? PodControlClient(directory: dir).stop()
         waitForExit(dir)
+        network?.detach(uid: uid)
         cgroups.removePod(uid: uid)
         unmountVolumes(dir)
         try? FileManager.default.removeItem(atPath: dir.path)

@@ -87,7 +87,8 @@ struct PodStatusBuilder {
             "lastState": [:],
         ]
         if let record { status["containerID"] = .string(containerID(record)) }
-        if let problem = waiting[name] {
+        // "*": the pod's sandbox or network could not be set up; every container waits on it.
+        if let problem = waiting[name] ?? waiting["*"] {
             status["state"] = ["waiting": ["reason": .string(problem.reason), "message": .string(problem.message)]]
         } else if let record, record.running {
             status["state"] = ["running": ["startedAt": .string(Self.time(record.startedAt))]]

@@ -15,9 +15,10 @@ public final class PodNetwork: Sendable {
     /// nil: the host's own namespace (`--node-netns host`).
     public let namespaceName: String?
     public let allocator: IPAllocator
-    /// Pods wired since this agent started (or found wired), with their addresses: the 1 s
-    /// resync of each pod asks neither the kernel nor the disk.
-    let attached = Mutex<[String: IPv4Address]>([:])
+    /// Pods wired since this agent started (or found wired): their namespace file and address,
+    /// so the 1 s resync of each pod asks neither the kernel nor the disk, and a new sandbox
+    /// (another namespace) is wired again.
+    let attached = Mutex<[String: (namespace: String, address: IPv4Address)]>([:])
 
     public init(network: IPv4Network, namespaceName: String?, stateDirectory: String) {
         self.network = network
@@ -59,14 +60,14 @@ public final class PodNetwork: Sendable {
     /// Wires the pod whose network namespace is `podNamespace` (`/proc/PID/ns/net` of its
     /// sandbox) and returns its address; a pod already wired keeps its address.
     public func attach(uid: String, podNamespace: String) throws(NetworkError) -> IPv4Address {
-        if let address = attached.withLock({ $0[uid] }) { return address }
+        if let known = attached.withLock({ $0[uid] }), known.namespace == podNamespace { return known.address }
         let address = try allocator.allocate(for: uid)
         do {
             try wire(uid: uid, podNamespace: podNamespace, address: address)
         } catch {
             throw NetworkError("cannot connect pod \(uid) to the pod network \(network): \(error)")
         }
-        attached.withLock { $0[uid] = address }
+        attached.withLock { $0[uid] = (podNamespace, address) }
         return address
     }
 
@@ -103,6 +104,6 @@ public final class PodNetwork: Sendable {
 
     /// The pod's address, when it has one.
     public func address(uid: String) -> IPv4Address? {
-        attached.withLock { $0[uid] } ?? allocator.address(of: uid)
+        attached.withLock { $0[uid]?.address } ?? allocator.address(of: uid)
     }
 }

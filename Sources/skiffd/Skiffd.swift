@@ -100,6 +100,12 @@ struct AgentCommand: AsyncParsableCommand {
         guard maxPods > 0, podPidsLimit > 0 else {
             throw ValidationError("--max-pods and --pod-pids-limit must be positive")
         }
+        if let podCidr, let problem = AgentConfiguration.podCIDRProblem(podCidr) {
+            throw ValidationError(problem)
+        }
+        if let nodeNetns, let problem = AgentConfiguration.nodeNetnsProblem(nodeNetns) {
+            throw ValidationError(problem)
+        }
         guard cgroupParent.hasPrefix("/") else {
             throw ValidationError("--cgroup-parent must be an absolute cgroup path such as /skiff")
         }

@@ -26,6 +26,9 @@ final class AgentProcess: @unchecked Sendable {
         try start()
     }
 
+    /// The node's network namespace, which the agent creates (`/run/netns/skiff-NODE`).
+    var nodeNetns: String { "/run/netns/skiff-" + nodeName }
+
     var log: String { (try? String(contentsOfFile: directory + ".log", encoding: .utf8)) ?? "" }
 
     func start() throws {
@@ -61,10 +64,13 @@ final class AgentProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-        // What the agent could not remove (a failed test's leftovers) goes here, never silently.
-        for uid in podDirectories() {
-            try? PodControlClient(directory: PodDirectory(directory + "/pods/" + uid)).stop()
-        }
+        // What the agent could not remove (a failed test's leftovers), and the node's network
+        // namespace, go the way `skiff cluster down` takes them.
+        let stopPods = Process()
+        stopPods.executableURL = URL(fileURLWithPath: Checkout.skiffd)
+        stopPods.arguments = ["stop-pods", "--data-dir", directory, "--cgroup-parent", cgroupParent]
+        stopPods.standardOutput = FileHandle.nullDevice
+        if (try? stopPods.run()) != nil { stopPods.waitUntilExit() }
         if let cgroups = try? Cgroups.detect(parent: cgroupParent) {
             for uid in (try? cgroups.listPods()) ?? [] { try? cgroups.pod(uid).kill() }
             try? cgroups.parent.remove()

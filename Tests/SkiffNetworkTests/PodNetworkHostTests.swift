@@ -57,66 +57,41 @@ struct PodNetworkHostTests {
     }
 }
 
-/// One TCP round trip: a listener created in one namespace, a client in another.
+/// One TCP round trip: a listener made in one namespace, Skiff's TCPClient in another.
 enum TCPProbe {
     static func exchange(from client: String, to server: String, _ address: IPv4Address) throws -> Bool {
         let port: UInt16 = 18080
-        let listener = try socket(in: server)
-        defer { close(listener) }
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr(address, port)
-        guard
-            withUnsafePointer(
-                to: &addr,
-                {
-                    bind(
-                        listener, UnsafeRawPointer($0).assumingMemoryBound(to: Glibc.sockaddr.self),
-                        socklen_t(MemoryLayout<sockaddr_in>.size))
-                }) == 0,
-            listen(listener, 1) == 0
-        else { throw LinuxError("bind/listen \(address):\(port)") }
-        let connection = try socket(in: client)
-        defer { close(connection) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard
-            withUnsafePointer(
-                to: &addr,
-                {
-                    connect(
-                        connection, UnsafeRawPointer($0).assumingMemoryBound(to: Glibc.sockaddr.self),
-                        socklen_t(MemoryLayout<sockaddr_in>.size))
-                }) == 0
-        else {
-            return false
-        }
-        let accepted = accept(listener, nil, nil)
-        guard accepted >= 0 else { return false }
-        defer { close(accepted) }
-        let message = Array("hello \(address)".utf8)
-        _ = message.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, 0) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { recv(accepted, $0.baseAddress, $0.count, 0) }
-        return n == message.count && Array(buffer.prefix(n)) == message
-    }
-
-    static func socket(in namespace: String) throws -> Int32 {
-        let fd = try NetworkNamespace.open(namespace)
-        defer { close(fd) }
-        return try NetworkNamespace.run(in: fd) { () throws(LinuxError) in
-            let s = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let serverFD = try NetworkNamespace.open(server)
+        defer { close(serverFD) }
+        let listener = try NetworkNamespace.run(in: serverFD) { () throws(LinuxError) in
+            let s = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
             if s < 0 { throw LinuxError("socket") }
             return s
         }
-    }
-
-    static func sockaddr(_ address: IPv4Address, _ port: UInt16) -> sockaddr_in {
+        defer { close(listener) }
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = port.bigEndian
         addr.sin_addr.s_addr = address.networkOrder
-        return addr
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(listener, 1) == 0 else { throw LinuxError("bind/listen \(address):\(port)") }
+        let connection = try TCPClient(to: address, port: port, namespacePath: client, timeout: .seconds(5))
+        let accepted = accept(listener, nil, nil)
+        guard accepted >= 0 else { return false }
+        let message = "hello \(address)"
+        try connection.send(message)
+        // Echo what arrived, then close: the client reads to the end.
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { recv(accepted, $0.baseAddress, $0.count, 0) }
+        if n > 0 { _ = buffer.withUnsafeBytes { Glibc.send(accepted, $0.baseAddress, n, 0) } }
+        close(accepted)
+        return String(decoding: try connection.receiveAll(), as: UTF8.self) == message
     }
 }
 

@@ -19,6 +19,10 @@ struct PodSandbox {
             do {
                 skiff_reset_signals()
                 _ = skiff_set_pdeathsig(SIGKILL)
+                if let path = spec.joinedNetwork {
+                    let fd = try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+                    try check("setns(\(path))") { skiff_setns(fd, Int32(SKIFF_CLONE_NEWNET)) }
+                }
                 if flags & Int32(SKIFF_CLONE_NEWUTS) != 0 { try Syscalls.sethostname(spec.hostname) }
                 if flags & Int32(SKIFF_CLONE_NEWNET) != 0 { try check("link up lo") { skiff_link_up("lo") } }
                 // It never execs: close what it inherited (the agent's ready pipe among them),
@@ -40,7 +44,7 @@ struct PodSandbox {
             throw failure
         }
         var fds: [Int32] = []
-        for (_, file) in namespaces {
+        for file in spec.containerNamespaceFiles {
             let path = "/proc/\(pid)/ns/\(file)"
             fds.append(try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) })
         }

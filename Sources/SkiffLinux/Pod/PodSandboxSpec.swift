@@ -9,12 +9,17 @@ public struct PodSandboxSpec: Sendable, Equatable {
     public var name: String
     public var namespace: String
     public var hostname: String
-    /// The host's network (and UTS, as Kubernetes does) instead of the pod's own.
+    /// The node's network (and UTS, as Kubernetes does) instead of the pod's own.
     public var hostNetwork: Bool
     public var hostIPC: Bool
+    /// For hostNetwork: the node's network namespace file (`/run/netns/skiff-NODE`) the sandbox
+    /// joins, so "host" network means the node's, not the machine's; nil on an installed host.
+    public var nodeNetwork: String?
 
     public init(
-        uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false, hostIPC: Bool = false
+        uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false,
+        hostIPC: Bool = false,
+        nodeNetwork: String? = nil
     ) {
         self.uid = uid
         self.name = name
@@ -22,23 +27,35 @@ public struct PodSandboxSpec: Sendable, Equatable {
         self.hostname = hostname
         self.hostNetwork = hostNetwork
         self.hostIPC = hostIPC
+        self.nodeNetwork = nodeNetwork
     }
 
     public init(json: JSON) throws(LinuxError) {
         let r = try SpecReader(json, path: "pod")
         self.init(
             uid: try r.string("uid"), name: try r.string("name"), namespace: try r.string("namespace"),
-            hostname: try r.string("hostname"), hostNetwork: r.bool("hostNetwork"), hostIPC: r.bool("hostIPC"))
+            hostname: try r.string("hostname"), hostNetwork: r.bool("hostNetwork"), hostIPC: r.bool("hostIPC"),
+            nodeNetwork: r.optionalString("nodeNetwork"))
     }
 
     public var json: JSON {
         .compactObject([
             ("uid", .string(uid)), ("name", .string(name)), ("namespace", .string(namespace)),
             ("hostname", .string(hostname)), ("hostNetwork", .bool(hostNetwork)), ("hostIPC", .bool(hostIPC)),
+            ("nodeNetwork", nodeNetwork.map(JSON.string)),
         ])
     }
 
-    /// The namespaces the sandbox creates and every container joins.
+    /// The node network namespace a hostNetwork sandbox joins, if any.
+    var joinedNetwork: String? { hostNetwork ? nodeNetwork : nil }
+
+    /// The namespace files every container joins: those the sandbox made, and the node's
+    /// network it joined.
+    var containerNamespaceFiles: [String] {
+        namespaces.map(\.file) + (joinedNetwork == nil ? [] : ["net"])
+    }
+
+    /// The namespaces the sandbox creates.
     var namespaces: [(flag: Int32, file: String)] {
         var out: [(Int32, String)] = []
         if !hostNetwork {

@@ -45,7 +45,7 @@ struct SpecReader {
 
 extension JSON {
     /// Drops nil and default-valued entries so specs on disk stay short and readable.
-    static func compactObject(_ pairs: [(String, JSON?)]) -> JSON {
+    package static func compactObject(_ pairs: [(String, JSON?)]) -> JSON {
         var fields: [String: JSON] = [:]
         for (key, value) in pairs {
             guard let value else { continue }
