@@ -38,7 +38,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "skiff-init", dependencies: ["SkiffLinux"], swiftSettings: strict),
         // Pod networking: node namespace, bridge, veth pairs, addresses (rtnetlink), IPAM.
-        .target(name: "SkiffNetwork", dependencies: ["SkiffLinux", "CSkiffLinux"], swiftSettings: strict),
+        .target(
+            name: "SkiffNetwork", dependencies: ["SkiffLinux", "CSkiffLinux"], exclude: ["README.md"],
+            swiftSettings: strict),
         .target(name: "SkiffJSON", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "SkiffAPI", dependencies: ["SkiffJSON"], exclude: ["Protobuf/gen_proto_schema.py", "README.md"],

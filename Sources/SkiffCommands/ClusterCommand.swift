@@ -149,11 +149,9 @@ extension ClusterDownCommand {
                 print("skiffd agent for node \(node) (pid \(pid)) stopped")
             }
             try? FileManager.default.removeItem(atPath: nodeDir + "/agent.pid")
-            let pods = (try? FileManager.default.contentsOfDirectory(atPath: nodeDir + "/pods")) ?? []
-            if !pods.isEmpty {
-                let result = try ClusterProcesses.runToCompletion(skiffd, ["stop-pods", "--data-dir", nodeDir])
-                print(result)
-            }
+            // Always: besides pods, it removes the node's network namespace.
+            let result = try ClusterProcesses.runToCompletion(skiffd, ["stop-pods", "--data-dir", nodeDir])
+            print(result)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffLinux
 import Testing
 
 @Suite("skiff CLI against a real master")
@@ -66,12 +67,21 @@ struct CLITests {
 
     @Test("cluster up starts a master that serves, and cluster down stops it")
     func clusterUpDown() async throws {
-        let dir = "/tmp/skc-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let suffix = String(UUID().uuidString.prefix(8)).lowercased()
+        let dir = "/tmp/skc-" + suffix
+        // Its own node name and cgroup parent: a `make run` cluster on the same box is left alone.
+        let node = "node-" + suffix
         defer {
             _ = try? runProgram(Checkout.skiff, ["cluster", "down", "--data-dir", dir])
             try? FileManager.default.removeItem(atPath: dir)
+            try? Cgroups.detect(parent: "/skiff/t-" + suffix).parent.remove()
         }
-        var r = try runProgram(Checkout.skiff, ["cluster", "up", "--data-dir", dir, "--listen", "127.0.0.1:0"])
+        var r = try runProgram(
+            Checkout.skiff,
+            [
+                "cluster", "up", "--data-dir", dir, "--listen", "127.0.0.1:0", "--node-name", node,
+                "--agent-arg=--cgroup-parent=/skiff/t-\(suffix)",
+            ])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("kubectl --kubeconfig \(dir)/kubeconfig"))
         let pid =
@@ -81,8 +91,13 @@ struct CLITests {
         #expect(pid > 0 && kill(pid, 0) == 0)
         r = try runProgram(Checkout.skiff, ["get", "ns", "--server", "unix://\(dir)/api.sock"])
         #expect(r.output.contains("kube-system"))
+        if getuid() == 0 {
+            #expect(
+                FileManager.default.fileExists(atPath: "/run/netns/skiff-" + node), "the agent made its node namespace")
+        }
         r = try runProgram(Checkout.skiff, ["cluster", "down", "--data-dir", dir])
         #expect(r.status == 0)
         #expect(kill(pid, 0) != 0)
+        #expect(!FileManager.default.fileExists(atPath: "/run/netns/skiff-" + node), "cluster down removes it")
     }
 }
