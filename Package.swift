@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "SkiffAPI", "SkiffStore", "SkiffYAML", "CSkiffMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -103,6 +104,8 @@ let package = Package(
             name: "SkiffAgent",
             dependencies: [
                 "SkiffAPI", "SkiffClient", "SkiffLinux", "SkiffNetwork", "CSkiffLinux",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -104,17 +104,4 @@ extension APIServer {
             new
         }
     }
-
-    /// Logs and exec are served by the agent of the pod's node; until one serves it, say so.
-    func nodeProxy(namespace: String?, name: String, request: APIRequest) async throws(SkiffError) -> APIResponse {
-        let pod = try storedObject(Resources.pods, namespace: namespace, name: name).decode()
-        guard let node = pod[path: ["spec", "nodeName"]]?.string, !node.isEmpty else {
-            throw SkiffError.badRequest(
-                "pod \(name) is not scheduled to a node yet; there are no logs and nothing to exec into")
-        }
-        throw SkiffError(
-            .serviceUnavailable,
-            "no agent serves node \"\(node)\": logs and exec for pod \(name) are available once a skiffd agent runs that node"
-        )
-    }
 }

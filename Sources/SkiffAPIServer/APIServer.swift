@@ -103,7 +103,8 @@ public struct APIServer: Sendable {
             return try await updateScale(info, namespace: namespace, name: name, request: request)
         case ("binding", .post): return try await bind(namespace: namespace, name: name, request: request)
         case ("log", .get), ("exec", .get), ("exec", .post):
-            return try await nodeProxy(namespace: namespace, name: name, request: request)
+            return try await nodeProxy(
+                namespace: namespace, name: name, subresource: subresource ?? "", request: request)
         default:
             throw SkiffError(.methodNotAllowed, "the server does not allow this method on the requested resource")
         }

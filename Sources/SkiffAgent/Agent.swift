@@ -51,11 +51,18 @@ public struct Agent: Service {
         let controller = PodController(
             configuration: configuration, client: client, informer: informer, queue: queue, runtime: runtime,
             logger: logger, hostIP: hostIP)
+        let server = try AgentServer.application(
+            socket: configuration.socketPath, logs: ContainerLogs(informer: informer, runtime: runtime), logger: logger)
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask { await registration.renewLease() }
             group.addTask { await Self.reapChildren() }
+            group.addTask {
+                do { try await server.run() } catch {
+                    logger.error("agent API stopped", metadata: ["error": "\(error)"])
+                }
+            }
             group.addTask {
                 await informer.waitForSync()
                 await Self.removeOrphans(runtime: runtime, informer: informer, logger: logger)

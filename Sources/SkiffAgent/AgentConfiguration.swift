@@ -55,6 +55,11 @@ public struct AgentConfiguration: Sendable {
     public var logsDirectory: String { dataDirectory + "/logs" }
     public var socketPath: String { dataDirectory + "/agent.sock" }
 
+    /// `logs/<ns>_<pod>_<uid>/<container>/`, holding `<restart>.log` per run (kubelet's layout).
+    func containerLogDirectory(namespace: String, pod: String, uid: String, container: String) -> String {
+        "\(logsDirectory)/\(namespace)_\(pod)_\(uid)/\(container)"
+    }
+
     /// $SKIFF_IMAGE_DIR, else `rootfs/images` of the checkout this binary was built in (found
     /// by walking up from the executable), else /var/lib/skiff/images.
     public static func defaultImageDirectory(executable: String) -> String {

@@ -62,7 +62,8 @@ struct ContainerBuilder {
     }
 
     func logPath(container: String, restart: Int) -> String {
-        "\(configuration.logsDirectory)/\(namespace)_\(podName)_\(uid)/\(container)/\(restart).log"
+        configuration.containerLogDirectory(namespace: namespace, pod: podName, uid: uid, container: container)
+            + "/\(restart).log"
     }
 
     func environment(_ container: JSON) async throws(ContainerStartError) -> [String] {
