@@ -79,21 +79,13 @@ extension APIClient {
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
         if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
         if let timeoutSeconds { query.append(("timeoutSeconds", String(timeoutSeconds))) }
-        let request = makeRequest(
-            "GET", Self.path(info, namespace: namespace), query: query, body: nil, contentType: "",
-            accept: "application/json")
-        let http = self.http
+        let chunks = stream(Self.path(info, namespace: namespace), query: query, accept: "application/json")
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let response = try await http.execute(request, timeout: .hours(24))
-                    guard response.status.code < 300 else {
-                        let body = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
-                        throw Self.error(from: Response(status: Int(response.status.code), contentType: "", body: body))
-                    }
                     var pending: [UInt8] = []
-                    for try await buffer in response.body {
-                        pending += buffer.readableBytesView
+                    for try await chunk in chunks {
+                        pending += chunk
                         while let newline = pending.firstIndex(of: 0x0A) {
                             let line = Array(pending[..<newline])
                             pending.removeSubrange(...newline)
@@ -103,6 +95,31 @@ extension APIClient {
                                 WatchEventJSON(type: event["type"]?.string ?? "", object: event["object"] ?? .null))
                         }
                     }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// A streamed GET (watch, `logs -f`): the body's chunks as they arrive, until the server
+    /// ends it or the task is cancelled; a non-2xx answer throws the server's Status.
+    public func stream(_ path: String, query: [(String, String)], accept: String = "*/*")
+        -> AsyncThrowingStream<[UInt8], any Error>
+    {
+        let request = makeRequest("GET", path, query: query, body: nil, contentType: "", accept: accept)
+        let http = self.http
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let response = try await http.execute(request, timeout: .hours(24))
+                    guard response.status.code < 300 else {
+                        let body = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
+                        throw Self.error(from: Response(status: Int(response.status.code), contentType: "", body: body))
+                    }
+                    for try await buffer in response.body { continuation.yield(Array(buffer.readableBytesView)) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

@@ -7,7 +7,8 @@ public struct SkiffCommand: AsyncParsableCommand {
         abstract: "Run and inspect pods on a Skiff cluster, the way kubectl does.",
         subcommands: [
             GetCommand.self, DescribeCommand.self, ApplyCommand.self, CreateCommand.self, DeleteCommand.self,
-            RunCommand.self, ExposeCommand.self, ScaleCommand.self, LabelCommand.self, VersionCommand.self,
+            RunCommand.self, ExposeCommand.self, ScaleCommand.self, LabelCommand.self, LogsCommand.self,
+            VersionCommand.self,
             ClusterCommand.self,
         ])
 

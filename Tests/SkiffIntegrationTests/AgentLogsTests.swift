@@ -50,7 +50,7 @@ struct AgentLogsTests {
 
     @Test("previous, limitBytes, the container choice and bad options, each with Kubernetes' message")
     func logOptionsAndErrors() async throws {
-        try await withCluster { _, _, client in
+        try await withCluster { master, _, client in
             let crash = Pods.container("main", "echo run at $(date +%s%N); exit 1")
             let side = Pods.container("side", "sleep 3600")
             _ = try await client.create(
@@ -66,6 +66,15 @@ struct AgentLogsTests {
             #expect(
                 try await Self.log(client, "crash", [("container", "main"), ("previous", "true"), ("limitBytes", "3")])
                     == "run")
+            let server = ["SKIFF_SERVER": "unix://" + master.socketPath]
+            let cli = try runProgram(
+                Checkout.skiff, ["logs", "crash", "-c", "main", "--previous", "--limit-bytes", "6"], environment: server
+            )
+            #expect(cli.status == 0 && cli.output == "run at", "skiff logs: \(cli.output)")
+            let noContainer = try runProgram(Checkout.skiff, ["logs", "crash"], environment: server)
+            #expect(
+                noContainer.status != 0 && noContainer.output.contains("choose one of: [main side]"),
+                "\(noContainer.output)")
 
             await #expect {
                 try await Self.log(client, "crash", [])
