@@ -97,24 +97,27 @@ int skiff_nl_link_index(int fd, const char *name) {
     return nl_talk(fd, &r);
 }
 
+// Starts an RTM_NEWLINK request creating interface `name` of `kind`; returns the open
+// IFLA_LINKINFO nest for kind-specific data.
+static struct rtattr *nl_new_link(struct nl_request *r, const char *name, const char *kind) {
+    struct ifinfomsg info = {.ifi_family = AF_UNSPEC};
+    nl_init(r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &info, sizeof(info));
+    nl_put_string(r, IFLA_IFNAME, name);
+    struct rtattr *linkinfo = nl_put(r, IFLA_LINKINFO, NULL, 0);
+    nl_put_string(r, IFLA_INFO_KIND, kind);
+    return linkinfo;
+}
+
 int skiff_nl_bridge_add(int fd, const char *name) {
     struct nl_request r;
-    struct ifinfomsg info = {.ifi_family = AF_UNSPEC};
-    nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &info, sizeof(info));
-    nl_put_string(&r, IFLA_IFNAME, name);
-    struct rtattr *linkinfo = nl_put(&r, IFLA_LINKINFO, NULL, 0);
-    nl_put_string(&r, IFLA_INFO_KIND, "bridge");
-    nl_nest_end(&r, linkinfo);
+    nl_nest_end(&r, nl_new_link(&r, name, "bridge"));
     return nl_talk(fd, &r);
 }
 
 int skiff_nl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd) {
     struct nl_request r;
     struct ifinfomsg info = {.ifi_family = AF_UNSPEC};
-    nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &info, sizeof(info));
-    nl_put_string(&r, IFLA_IFNAME, name);
-    struct rtattr *linkinfo = nl_put(&r, IFLA_LINKINFO, NULL, 0);
-    nl_put_string(&r, IFLA_INFO_KIND, "veth");
+    struct rtattr *linkinfo = nl_new_link(&r, name, "veth");
     struct rtattr *data = nl_put(&r, IFLA_INFO_DATA, NULL, 0);
     struct rtattr *peer_info = nl_put(&r, VETH_INFO_PEER, &info, sizeof(info));
     nl_put_string(&r, IFLA_IFNAME, peer);

@@ -21,6 +21,15 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     public static func < (a: IPv4Address, b: IPv4Address) -> Bool { a.value < b.value }
+
+    /// The address and port as bind and connect take them.
+    public func socketAddress(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = networkOrder
+        return address
+    }
 }
 
 /// An IPv4 network in CIDR notation (`10.88.0.0/24`) from which pods get their addresses: the

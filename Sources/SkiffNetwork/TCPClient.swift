@@ -26,10 +26,7 @@ public struct TCPClient: ~Copyable {
         for option in [SO_SNDTIMEO, SO_RCVTIMEO] {
             setsockopt(socketFD, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
         }
-        var target = sockaddr_in()
-        target.sin_family = sa_family_t(AF_INET)
-        target.sin_port = port.bigEndian
-        target.sin_addr.s_addr = address.networkOrder
+        var target = address.socketAddress(port: port)
         let rc = withUnsafePointer(to: &target) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
