@@ -25,21 +25,48 @@ struct AgentLogsTests {
                 try #require(
                     FileManager.default.isExecutableFile(atPath: kubectl), "\(kubectl): run `make client-tools`")
                 let name = "count-\(version)"
+                // The container prints only once the test creates `go` in a hostPath folder, so
+                // `logs -f` is surely following a running container, however loaded the machine.
+                let trigger = master.directory + "/trigger-" + version
+                try FileManager.default.createDirectory(atPath: trigger, withIntermediateDirectories: true)
+                let script =
+                    "until [ -e /trigger/go ]; do sleep 0.1; done; for i in 1 2 3; do echo n$i; sleep 0.3; done"
+                let overrides: JSON = [
+                    "spec": [
+                        "volumes": [["name": "trigger", "hostPath": ["path": .string(trigger)]]],
+                        "containers": [
+                            [
+                                "name": .string(name), "image": "busybox", "command": ["sh", "-c", .string(script)],
+                                "volumeMounts": [["name": "trigger", "mountPath": "/trigger"]],
+                            ]
+                        ],
+                    ]
+                ]
                 let run = try runProgram(
                     kubectl,
                     [
-                        "--kubeconfig", master.kubeconfigPath, "run", name, "--image=busybox", "--restart=Never", "--",
-                        "sh", "-c", "sleep 1; for i in 1 2 3; do echo n$i; sleep 0.5; done",
+                        "--kubeconfig", master.kubeconfigPath, "run", name, "--image=busybox", "--restart=Never",
+                        "--overrides", overrides.serializedString(),
                     ])
                 #expect(run.status == 0, "\(run.output)")
                 try await eventually("\(name) Running") {
                     try await Pods.get(client, name)[path: ["status", "phase"]]?.string == "Running"
                 }
-                // Started while the container runs; returns by itself when it exits.
-                let follow = try runProgram(
-                    "/usr/bin/timeout", ["60", kubectl, "--kubeconfig", master.kubeconfigPath, "logs", "-f", name])
-                #expect(follow.status == 0, "kubectl \(version) logs -f: \(follow.output)")
-                #expect(follow.output == "n1\nn2\nn3\n", "kubectl \(version) logs -f: \(follow.output)")
+                let follow = Process()
+                follow.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+                follow.arguments = ["60", kubectl, "--kubeconfig", master.kubeconfigPath, "logs", "-f", name]
+                let output = Pipe()
+                follow.standardOutput = output
+                follow.standardError = output
+                try follow.run()
+                try await Task.sleep(for: .seconds(1))
+                #expect(follow.isRunning, "kubectl \(version) logs -f waits for output")
+                FileManager.default.createFile(atPath: trigger + "/go", contents: nil)
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                follow.waitUntilExit()
+                // It returned by itself when the container exited (timeout would give 124).
+                #expect(follow.terminationStatus == 0, "kubectl \(version) logs -f: \(text)")
+                #expect(text == "n1\nn2\nn3\n", "kubectl \(version) logs -f: \(text)")
                 let tail = try runProgram(
                     kubectl, ["--kubeconfig", master.kubeconfigPath, "logs", name, "--tail=1", "--timestamps"])
                 let line = tail.output.trimmingCharacters(in: .newlines)
