@@ -72,14 +72,4 @@ public struct AgentConfiguration: Sendable {
         }
         return "/var/lib/skiff/images"
     }
-
-    /// Parses `10s`, `1m`, `500ms`, `2h` (the forms kubelet flags take).
-    public static func parseDuration(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }
-            return .milliseconds(Int64(value * scale * 1000))
-        }
-        return nil
-    }
 }

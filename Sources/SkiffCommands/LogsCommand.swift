@@ -27,13 +27,11 @@ struct LogsCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--since` in whole seconds (at least 1, as sinceSeconds must be).
     static func seconds(_ text: String) -> Int? {
-        let units: [(String, Int)] = [("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Int(text.dropLast()), value > 0 else { return nil }
-            return value * scale
-        }
-        return nil
+        guard let duration = Duration(flag: text), duration > .zero else { return nil }
+        let (whole, fraction) = duration.components
+        return Int(max(1, fraction > 0 ? whole + 1 : whole))
     }
 
     func run() async throws {

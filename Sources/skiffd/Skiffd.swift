@@ -94,7 +94,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     func validate() throws {
         for (flag, value) in [("--backoff-initial", backoffInitial), ("--backoff-max", backoffMax)]
-        where AgentConfiguration.parseDuration(value) == nil {
+        where Duration(flag: value) == nil {
             throw ValidationError("\(flag) must be a duration such as 500ms, 10s or 5m (got \(value))")
         }
         guard maxPods > 0, podPidsLimit > 0 else {
@@ -127,8 +127,8 @@ struct AgentCommand: AsyncParsableCommand {
         if let nodeNetns { config.nodeNetns = nodeNetns }
         config.maxPods = maxPods
         config.podPidsLimit = podPidsLimit
-        config.backoffInitial = AgentConfiguration.parseDuration(backoffInitial) ?? .seconds(10)
-        config.backoffMax = AgentConfiguration.parseDuration(backoffMax) ?? .seconds(300)
+        config.backoffInitial = Duration(flag: backoffInitial) ?? .seconds(10)
+        config.backoffMax = Duration(flag: backoffMax) ?? .seconds(300)
         let logger = Logger(label: "skiffd.agent")
         let group = ServiceGroup(
             configuration: .init(
