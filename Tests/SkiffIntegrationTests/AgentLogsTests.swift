@@ -20,7 +20,7 @@ struct AgentLogsTests {
 
     @Test("kubectl run, logs -f until the container ends, logs --tail --timestamps (1.33 and 1.20)")
     func kubectlLogs() async throws {
-        try await withCluster { master, _, client in
+        try await withCluster { master, agent, client in
             for (version, kubectl) in Self.kubectls {
                 try #require(
                     FileManager.default.isExecutableFile(atPath: kubectl), "\(kubectl): run `make client-tools`")
@@ -49,8 +49,17 @@ struct AgentLogsTests {
                         "--overrides", overrides.serializedString(),
                     ])
                 #expect(run.status == 0, "\(run.output)")
-                try await eventually("\(name) Running") {
-                    try await Pods.get(client, name)[path: ["status", "phase"]]?.string == "Running"
+                // Generous: this suite starts while every other suite starts its own cluster.
+                do {
+                    try await eventually("\(name) Running", seconds: 90) {
+                        try await Pods.get(client, name)[path: ["status", "phase"]]?.string == "Running"
+                    }
+                } catch {
+                    let pod = try? await Pods.get(client, name)
+                    Issue.record(
+                        "\(name): spec.nodeName \(pod?[path: ["spec", "nodeName"]]?.string ?? "-"), status \(pod?["status"]?.serializedString() ?? "-"); agent log: \(agent.log.suffix(2000))"
+                    )
+                    throw error
                 }
                 let follow = Process()
                 follow.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
