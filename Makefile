@@ -6,7 +6,7 @@ SWIFT ?= swift
 DATA ?= $(CURDIR)/.skiff
 LISTEN ?= 127.0.0.1:6443
 TOOLS := $(CURDIR)/.tools
-DEB_PACKAGES := libsqlite3-dev python3-venv libseccomp-dev libcap-dev
+DEB_PACKAGES := libsqlite3-dev python3-venv libseccomp-dev libcap-dev zlib1g-dev
 BIN := $(CURDIR)/.build/debug
 
 .PHONY: build rootfs run stop test bench fmt lint deps client-tools

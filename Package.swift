@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -31,6 +33,8 @@ let package = Package(
         // Node runtime: C shims for what Swift's Glibc module lacks, Swift wrappers, and the
         // single-threaded helper that does all namespace work.
         .target(name: "CSkiffLinux"),
+        // zlib with the SPDY dictionary, for `kubectl exec` over SPDY/3.1 (kubectl ≤ 1.29).
+        .target(name: "CSkiffZlib", linkerSettings: [.linkedLibrary("z")]),
         // libseccomp and libcap: the calls Swift cannot make itself (variadic functions, macros).
         .target(name: "CSkiffSecurity", linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]),
         .target(
@@ -64,8 +68,14 @@ let package = Package(
         .target(
             name: "SkiffAPIServer",
             dependencies: [
-                "SkiffAPI", "SkiffStore", "SkiffYAML", "CSkiffMalloc",
+                "SkiffAPI", "SkiffStore", "SkiffYAML", "CSkiffMalloc", "CSkiffZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

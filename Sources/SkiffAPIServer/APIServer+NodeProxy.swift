@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import SkiffAPI
 
-/// `pods/log` (and, later, exec): the API server finds the pod's node, the agent socket the
+/// `pods/log` (exec and attach: `RemoteCommand/`): the API server finds the pod's node, the agent socket the
 /// node's agent registered (annotation `skiff.dev/agent-socket`), and streams the agent's
 /// answer back, as kube-apiserver proxies to kubelet.
 extension APIServer {
@@ -16,38 +16,46 @@ extension APIServer {
     func nodeProxy(namespace: String?, name: String, subresource: String, request: APIRequest)
         async throws(SkiffError) -> APIResponse
     {
+        guard subresource == "log" else {
+            // exec and attach arrive as WebSocket or SPDY upgrades (RemoteCommandChannel).
+            throw SkiffError.badRequest("Upgrade request required")
+        }
+        let (pod, nodeName) = try scheduledPod(namespace: namespace ?? "default", name: name)
+        let container = try Self.chooseContainer(pod, requested: request.query["container"]?.first)
+        let socket = try agentSocket(node: nodeName, pod: name)
+        var query: [String] = []
+        for key in Self.logParameters {
+            for value in request.query[key] ?? [] { query.append("\(key)=\(Self.queryEscaped(value))") }
+        }
+        let path = Self.pathEscaped(["containerLogs", namespace ?? "default", name, container])
+        return try await Self.forward(
+            socket: socket, uri: "/" + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), node: nodeName)
+    }
+
+    func scheduledPod(namespace: String, name: String) throws(SkiffError) -> (pod: JSON, node: String) {
         let pod = try storedObject(Resources.pods, namespace: namespace, name: name).decode()
         guard let nodeName = pod[path: ["spec", "nodeName"]]?.string, !nodeName.isEmpty else {
             throw SkiffError.badRequest(
                 "pod \(name) is not scheduled to a node yet; there are no logs and nothing to exec into")
         }
-        guard subresource == "log" else {
-            throw SkiffError(
-                .serviceUnavailable, "exec and attach are not available in this version of Skiff yet; use `skiff logs`")
-        }
-        let container = try Self.logContainer(pod, requested: request.query["container"]?.first)
+        return (pod, nodeName)
+    }
+
+    /// The Unix socket of the agent that runs `node` (its Node's annotation).
+    func agentSocket(node nodeName: String, pod name: String) throws(SkiffError) -> String {
         let node = try? storedObject(Resources.nodes, namespace: nil, name: nodeName).decode()
         guard let socket = node?[path: ["metadata", "annotations", Self.agentSocketAnnotation]]?.string else {
             throw SkiffError(
                 .serviceUnavailable,
-                "no agent serves node \"\(nodeName)\": logs for pod \(name) are available once a skiffd agent runs that node"
+                "no agent serves node \"\(nodeName)\": logs of and exec into pod \(name) are available once a skiffd agent runs that node"
             )
         }
-        var query: [String] = []
-        for key in Self.logParameters {
-            for value in request.query[key] ?? [] {
-                query.append("\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
-            }
-        }
-        let path = ["containerLogs", namespace ?? "default", name, container].map {
-            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0
-        }.joined(separator: "/")
-        return try await Self.forward(
-            socket: socket, uri: "/" + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), node: nodeName)
+        return socket
     }
 
-    /// The container a log request means: the one named, or the pod's only container.
-    static func logContainer(_ pod: JSON, requested: String?) throws(SkiffError) -> String {
+    /// The container a log or exec request means: the one named, the default-container
+    /// annotation's, or the pod's only container.
+    static func chooseContainer(_ pod: JSON, requested: String?) throws(SkiffError) -> String {
         let name = pod[path: ["metadata", "name"]]?.string ?? ""
         let containers = (pod[path: ["spec", "containers"]]?.array ?? []).compactMap { $0["name"]?.string }
         let initContainers = (pod[path: ["spec", "initContainers"]]?.array ?? []).compactMap { $0["name"]?.string }

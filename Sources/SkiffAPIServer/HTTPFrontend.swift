@@ -16,7 +16,7 @@ struct HTTPFrontend: HTTPResponder {
     let requiredToken: String?
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if let requiredToken, !authorized(request, token: requiredToken) {
+        if let requiredToken, !Self.bearerMatches(request.headers[.authorization], token: requiredToken) {
             return encode(.error(SkiffError(.unauthorized, "Unauthorized: a valid bearer token is required")))
         }
         guard let method = APIRequest.Method(rawValue: request.method.rawValue) else {
@@ -41,8 +41,8 @@ struct HTTPFrontend: HTTPResponder {
         return encode(await server.handle(api))
     }
 
-    private func authorized(_ request: Request, token: String) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+    static func bearerMatches(_ header: String?, token: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
         let given = Array(header.dropFirst(7).utf8)
         let expected = Array(token.utf8)
         // Constant-time comparison: the token is the only secret on this listener.

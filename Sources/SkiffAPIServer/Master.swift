@@ -53,6 +53,7 @@ public struct Master {
         let logger = self.logger
         let unixApp = Application(
             responder: HTTPFrontend(server: server, requiredToken: nil),
+            server: RemoteCommandChannel.builder(server: server, requiredToken: nil),
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "skiff"),
             onServerRunning: { _ in
                 chmod(socket, 0o660)
@@ -69,7 +70,8 @@ public struct Master {
         let kubeconfigPath = dir.appendingPathComponent("kubeconfig")
         let tcpApp = Application(
             responder: HTTPFrontend(server: server, requiredToken: credentials.token),
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: try .tls(
+                RemoteCommandChannel.builder(server: server, requiredToken: credentials.token), tlsConfiguration: tls),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "skiff"),
             onServerRunning: { channel in

@@ -34,8 +34,14 @@ struct AgentServer: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let parts = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         do throws(SkiffError) {
+            if request.method == .post, parts.count == 4, parts[0] == "exec" {
+                return try await exec(namespace: parts[1], pod: parts[2], container: parts[3], request: request)
+            }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
-                throw SkiffError(.notFound, "the agent serves GET /containerLogs/{namespace}/{pod}/{container}")
+                throw SkiffError(
+                    .notFound,
+                    "the agent serves GET /containerLogs/{namespace}/{pod}/{container} and POST /exec/{namespace}/{pod}/{container}"
+                )
             }
             var query: [String: String] = [:]
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }

@@ -7,11 +7,13 @@ import SkiffLinux
 ///
 ///     skiff-init run --image DIR --state DIR --hostname NAME [--workdir DIR] [--env K=V]... -- CMD [ARG]...
 ///     skiff-init pod --dir DIR     (DIR/pod.json; fd 3, when open, is closed once the pod is ready)
+///     skiff-init exec --pid PID --spec FILE [--tty] -- CMD [ARG]...   (fds as ContainerExec says)
 @main
 enum SkiffInit {
     static let usageText = """
         usage: skiff-init run --image DIR --state DIR --hostname NAME [--workdir DIR] [--env K=V]... -- CMD [ARG]...
                skiff-init pod --dir DIR
+               skiff-init exec --pid PID --spec FILE [--tty] -- CMD [ARG]...
         """
 
     static func main() {
@@ -21,6 +23,7 @@ enum SkiffInit {
         switch command {
         case "run": run(args)
         case "pod": pod(args)
+        case "exec": exec(args)
         default: usage("unknown command \(command)")
         }
     }
@@ -38,6 +41,37 @@ enum SkiffInit {
             let message = "\(error.errno)\t\(error.call)"
             if let readyFD { write(readyFD, message) }
             printError("skiff-init pod: \(error)\n")
+            exit(125)
+        }
+    }
+
+    /// The spec file is the one the pod supervisor saved when it started the container.
+    static func exec(_ arguments: [String]) -> Never {
+        var args = arguments
+        var pid: pid_t?
+        var specPath: String?
+        var tty = false
+        while let arg = args.first, arg != "--" {
+            args.removeFirst()
+            if arg == "--tty" {
+                tty = true
+                continue
+            }
+            guard let value = args.first else { usage("\(arg) needs a value") }
+            args.removeFirst()
+            switch arg {
+            case "--pid": pid = pid_t(value)
+            case "--spec": specPath = value
+            default: usage("unknown option \(arg)")
+            }
+        }
+        guard args.first == "--", args.count > 1 else { usage("missing -- COMMAND") }
+        guard let pid, let specPath else { usage("exec needs --pid PID and --spec FILE") }
+        do throws(LinuxError) {
+            let spec = try ContainerSpec(file: specPath)
+            ContainerExec.run(.init(pid: pid, container: spec, arguments: Array(args.dropFirst()), tty: tty))
+        } catch {
+            write(ContainerExec.reportFD, "E\(error.errno)\t\(error.call)")
             exit(125)
         }
     }

@@ -91,4 +91,18 @@ int skiff_nl_addr_add(int fd, int index, uint32_t address, int prefix);
 /// Adds the IPv4 default route through `gateway` (network byte order) on the link.
 int skiff_nl_route_default(int fd, uint32_t gateway, int index);
 
+// exec into a running container (skiff_exec.c).
+/// pidfd_open(pid, 0): a process handle that cannot be confused with a later process of that pid.
+int skiff_pidfd_open(int pid);
+int skiff_pidfd_send_signal(int pidfd, int sig);
+/// Opens /dev/ptmx (the caller's mount namespace decides which devpts) and unlocks the peer.
+int skiff_pty_open(void);
+/// The terminal side of `master` (TIOCGPTPEER: no path lookup in a container's /dev).
+int skiff_pty_peer(int master);
+int skiff_set_controlling_tty(int fd);
+int skiff_set_window_size(int fd, unsigned short rows, unsigned short columns);
+/// posix_spawn in a new session with `fds[i]` as descriptor i (-1 gives /dev/null) and no other
+/// descriptor. Returns 0 and sets *pid, or an errno value.
+int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[], const int fds[], int count,
+                         int *pid);
 #endif

@@ -63,6 +63,8 @@ extension PodSupervisor {
         }
         guard sandboxRunning else { throw LinuxError("start: the pod sandbox is gone", errno: ESRCH) }
         try Syscalls.prepareStateDirectory(spec)
+        // `skiff-init exec` reads it to give an exec'd process this container's settings.
+        try Syscalls.writeFileAtomically(spec.specFile, spec.json.serializedString() + "\n")
         let output = try Syscalls.pipe()
         let errors = try Syscalls.pipe()
         let report = try Syscalls.pipe()

@@ -2,6 +2,15 @@ import Glibc
 import SkiffJSON
 
 extension ContainerSpec {
+    /// Reads a spec saved as `specFile`.
+    public init(file path: String) throws(LinuxError) {
+        guard let text = Syscalls.readFile(path) else { throw LinuxError("read container spec \(path)") }
+        guard let json = try? JSON.parse(text) else {
+            throw LinuxError("parse container spec \(path)", errno: EINVAL)
+        }
+        try self.init(json: json)
+    }
+
     public init(json: JSON) throws(LinuxError) {
         let r = try SpecReader(json, path: "container")
         self.init(

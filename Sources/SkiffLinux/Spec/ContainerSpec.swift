@@ -41,6 +41,8 @@ public struct ContainerSpec: Sendable, Equatable {
         self.logPath = logPath
     }
 
+    /// The spec as started, for `skiff-init exec`.
+    public var specFile: String { stateDirectory + "/spec.json" }
     var upperDirectory: String { stateDirectory + "/upper" }
     var workDirectory: String { stateDirectory + "/work" }
     var rootfs: String { stateDirectory + "/rootfs" }

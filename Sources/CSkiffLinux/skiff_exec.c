@@ -1,0 +1,62 @@
+#define _GNU_SOURCE
+#include "skiff_linux.h"
+
+// What `kubectl exec` needs beyond container start: a pidfd to join a running container's
+// namespaces in one setns call, a terminal (ioctl is variadic, so Swift cannot call it), and
+// a spawn that hands the helper several pipes at fixed descriptor numbers.
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+int skiff_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int skiff_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0); }
+
+int skiff_pty_open(void) {
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -1;
+    int unlock = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) != 0) {
+        int saved = errno;
+        close(master);
+        errno = saved;
+        return -1;
+    }
+    return master;
+}
+
+int skiff_pty_peer(int master) { return ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY); }
+
+int skiff_set_controlling_tty(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+
+int skiff_set_window_size(int fd, unsigned short rows, unsigned short columns) {
+    struct winsize size = {.ws_row = rows, .ws_col = columns};
+    return ioctl(fd, TIOCSWINSZ, &size);
+}
+
+int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[], const int fds[], int count,
+                         int *pid) {
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    posix_spawn_file_actions_init(&actions);
+    // dup2 onto 0..count-1 in order is safe: the caller's fds are CLOEXEC pipes numbered well
+    // above `count` in a process that has its stdio open, so no source is overwritten first.
+    for (int i = 0; i < count; i++) {
+        if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&actions, fds[i], i);
+        else posix_spawn_file_actions_addopen(&actions, i, "/dev/null", O_RDWR, 0);
+    }
+    posix_spawn_file_actions_addclosefrom_np(&actions, count);
+    pid_t child = 0;
+    int rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc == 0) *pid = child;
+    return rc;
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SkiffAPI
+
+/// exec (and attach): after the client's WebSocket or SPDY upgrade, the API server checks the
+/// pod and container and opens the agent's `POST /exec/…` stream; the protocol handlers
+/// translate between the client's framing and `StreamFrame`s.
+extension APIServer {
+    /// The agent's output frames. Every outcome ends with one `.error` frame (the Status): the
+    /// exit code, or why the command could not run.
+    func openRemoteCommand(_ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>) async
+        -> AsyncStream<StreamFrame>
+    {
+        let (output, continuation) = AsyncStream<StreamFrame>.makeStream()
+        let response: HTTPClientResponse
+        do {
+            response = try await agentExecResponse(request, input: input)
+        } catch {
+            continuation.yield(StreamFrame(.error, Array(RemoteCommandStatus.failure(error).serializedString().utf8)))
+            continuation.finish()
+            return output
+        }
+        let relay = Task {
+            var decoder = StreamFrameDecoder()
+            var ended = false
+            do {
+                for try await buffer in response.body {
+                    for frame in decoder.feed(buffer.readableBytesView) {
+                        continuation.yield(frame)
+                        ended = ended || frame.channel == .error
+                    }
+                }
+            } catch {}
+            if !ended {
+                let lost = SkiffError(.serviceUnavailable, "the connection to the node's agent was lost")
+                continuation.yield(
+                    StreamFrame(.error, Array(RemoteCommandStatus.failure(lost).serializedString().utf8)))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in relay.cancel() }
+        return output
+    }
+
+    func agentExecResponse(_ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>) async throws(SkiffError)
+        -> HTTPClientResponse
+    {
+        guard request.subresource == "exec" else {
+            throw SkiffError(.badRequest, "attach is not available in this version of Skiff yet; use exec or logs -f")
+        }
+        guard !request.command.isEmpty else {
+            throw SkiffError.badRequest("you must specify at least one command for the container")
+        }
+        let (pod, nodeName) = try scheduledPod(namespace: request.namespace, name: request.pod)
+        let phase = pod[path: ["status", "phase"]]?.string ?? "Pending"
+        guard phase != "Succeeded", phase != "Failed" else {
+            throw SkiffError.badRequest("cannot exec into a container in a completed pod; current phase is \(phase)")
+        }
+        let container = try Self.chooseContainer(pod, requested: request.container)
+        let socket = try agentSocket(node: nodeName, pod: request.pod)
+        var query = request.command.map { "command=" + Self.queryEscaped($0) }
+        if request.stdin { query.append("stdin=true") }
+        if request.tty { query.append("tty=true") }
+        let uri =
+            "/" + Self.pathEscaped(["exec", request.namespace, request.pod, container]) + "?"
+            + query.joined(separator: "&")
+        guard let url = URL(httpURLWithSocketPath: socket, uri: uri) else {
+            throw SkiffError.internalError("bad agent socket path \(socket) on node \(nodeName)")
+        }
+        var agentRequest = HTTPClientRequest(url: url.absoluteString)
+        agentRequest.method = .POST
+        agentRequest.body = .stream(input.map { ByteBuffer(bytes: $0.encoded) }, length: .unknown)
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(agentRequest, timeout: .hours(24))
+        } catch {
+            throw SkiffError(.serviceUnavailable, "cannot reach the agent of node \(nodeName) at \(socket): \(error)")
+        }
+        guard response.status == .ok else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
+            let message = (try? JSON.parse(body))?["message"]?.string ?? String(decoding: body, as: UTF8.self)
+            throw SkiffError(Self.code(httpStatus: Int(response.status.code)), message)
+        }
+        return response
+    }
+
+    static func code(httpStatus: Int) -> SkiffError.Code {
+        [.badRequest, .notFound, .internalError, .serviceUnavailable].first { $0.httpStatus == httpStatus }
+            ?? .internalError
+    }
+
+    static func queryEscaped(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    static func pathEscaped(_ parts: [String]) -> String {
+        parts.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0 }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,83 @@
+import CSkiffLinux
+import Glibc
+
+/// With a terminal, the exec helper sits between the session's pipes and the pty master: stdin
+/// (fd 0) goes to the terminal, the terminal's output to stdout (fd 1), and resize lines (fd 4)
+/// become TIOCSWINSZ. It ends when the command has exited and its output is drained.
+struct ExecTerminalRelay {
+    let master: Int32
+    let child: pid_t
+
+    /// Returns the command's exit code (128 + signal when killed).
+    func run() -> Int32 {
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        var inputOpen = true
+        var resizeOpen = true
+        var resizeBuffer: [UInt8] = []
+        while true {
+            var status: Int32 = 0
+            if waitpid(child, &status, WNOHANG) == child {
+                drainTerminal()
+                return Syscalls.exitCode(status).code
+            }
+            var fds = [pollfd(fd: master, events: Int16(POLLIN), revents: 0)]
+            if inputOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
+            if resizeOpen { fds.append(pollfd(fd: ContainerExec.resizeFD, events: Int16(POLLIN), revents: 0)) }
+            // A short timeout: the child's exit is noticed by polling waitpid, not a signal.
+            guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+            for entry in fds where entry.revents != 0 {
+                switch entry.fd {
+                case master:
+                    drainTerminal()
+                case 0:
+                    inputOpen = copy(from: 0, to: master)
+                case ContainerExec.resizeFD:
+                    resizeOpen = readResize(into: &resizeBuffer)
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Copies what is readable now; false at end of input.
+    func copy(from source: Int32, to target: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+        if count <= 0 { return count < 0 && (errno == EAGAIN || errno == EINTR) }
+        writeAll(target, buffer[0..<count])
+        return true
+    }
+
+    func drainTerminal() {
+        while copy(from: master, to: 1) {}
+    }
+
+    /// Applies every complete `<columns> <rows>` line; false at end of input.
+    func readResize(into pending: inout [UInt8]) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { read(ContainerExec.resizeFD, $0.baseAddress, $0.count) }
+        guard count > 0 else { return count < 0 && errno == EINTR }
+        pending += buffer[0..<count]
+        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            let fields = String(decoding: pending[..<newline], as: UTF8.self).split(separator: " ")
+            pending.removeSubrange(...newline)
+            if fields.count == 2, let columns = UInt16(fields[0]), let rows = UInt16(fields[1]) {
+                _ = skiff_set_window_size(master, rows, columns)
+            }
+        }
+        return true
+    }
+
+    func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) {
+        var rest = bytes
+        while !rest.isEmpty {
+            let written = rest.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return  // the session is gone: nothing left to deliver to
+            }
+            rest = rest.dropFirst(written)
+        }
+    }
+}
