@@ -143,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures/capture_kubectl.py"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
+        .testTarget(name: "SkiffAPIServerTests", dependencies: ["SkiffAPIServer", "SkiffAPI"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
         // Test-only: a fresh single-threaded process (like skiff-init) that applies capabilities
         // and seccomp filters for the tests; forking the multi-threaded test runner and running
