@@ -54,7 +54,9 @@ extension AgentServer {
 
     static func flag(_ value: Substring?) -> Bool { value == "true" || value == "1" }
 
-    /// Client frames: stdin bytes, resize, close of stdin (the end of the body closes it too).
+    /// Client frames: stdin bytes, resize, close of stdin. The API server ends the body only
+    /// when its client has gone (closing stdin is a frame), so the end of the body ends the
+    /// command; after a normal exit that kill finds nothing (a pidfd is never reused).
     static func feed(_ body: RequestBody, to process: ExecProcess) async {
         var decoder = StreamFrameDecoder()
         do {
@@ -74,7 +76,7 @@ extension AgentServer {
                 }
             }
         } catch {}
-        process.closeStdin()
+        process.kill()
     }
 
     /// Finds the container's running process and its saved spec, and starts the helper.

@@ -43,6 +43,26 @@ extension APIServer {
         return output
     }
 
+    /// Runs the command and hands each output frame to `write`, until the last one (true) or
+    /// until `client` ends first (false): a client that went away cancels the agent request,
+    /// and the agent ends the command.
+    func runRemoteCommand(
+        _ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>, client: Task<Void, Never>,
+        write: @escaping @Sendable (StreamFrame) async throws -> Void
+    ) async -> Bool {
+        let output = await openRemoteCommand(request, input: input)
+        let forwarding = Task {
+            for await frame in output { try await write(frame) }
+        }
+        let watcher = Task {
+            _ = await client.value
+            forwarding.cancel()
+        }
+        defer { watcher.cancel() }
+        let result = await forwarding.result
+        return !forwarding.isCancelled && (try? result.get()) != nil
+    }
+
     func agentExecResponse(_ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>) async throws(SkiffError)
         -> HTTPClientResponse
     {

@@ -97,7 +97,7 @@ struct SPDYRemoteCommand {
                 reader.cancel()
                 return
             }
-            for await frame in await server.openRemoteCommand(request, input: input) {
+            let finished = await server.runRemoteCommand(request, input: input, client: reader) { frame in
                 let target: UInt32?
                 switch frame.channel {
                 case .stdout: target = streams["stdout"]
@@ -112,6 +112,7 @@ struct SPDYRemoteCommand {
                         ByteBuffer(bytes: SPDYFrame.data(id: target, fin: false, payload: frame.payload).encoded))
                 }
             }
+            guard finished else { return }  // the client is gone
             for type in ["stdout", "stderr", "error"] {
                 guard let id = streams[type] else { continue }
                 try await outbound.write(ByteBuffer(bytes: SPDYFrame.data(id: id, fin: true, payload: []).encoded))

@@ -35,11 +35,12 @@ struct WebSocketRemoteCommand {
                 } catch {}
                 inputContinuation.finish()
             }
-            for await frame in await server.openRemoteCommand(request, input: input) {
+            let finished = await server.runRemoteCommand(request, input: input, client: clientClosed) { frame in
                 try await outbound.write(
                     WebSocketFrame(
                         fin: true, opcode: .binary, data: ByteBuffer(bytes: [frame.channel.rawValue] + frame.payload)))
             }
+            guard finished else { return }  // the client is gone
             var code = ByteBuffer()
             code.write(webSocketErrorCode: .normalClosure)
             try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
