@@ -60,3 +60,11 @@ int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[
     if (rc == 0) *pid = child;
     return rc;
 }
+
+int skiff_get_window_size(int fd, unsigned short *rows, unsigned short *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return -1;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}

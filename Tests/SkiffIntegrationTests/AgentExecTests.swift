@@ -28,7 +28,9 @@ struct AgentExecTests {
         try runProgram(path, ["--kubeconfig", master.kubeconfigPath] + args, stdin: stdin)
     }
 
-    @Test("kubectl exec -i with stdin, stdout, stderr and the exit code; -t with a terminal; the Python client")
+    @Test(
+        "kubectl exec -i with stdin, stdout, stderr and the exit code; -t with a terminal; the Python client; skiff exec"
+    )
     func kubectlExec() async throws {
         try await withCluster { master, agent, client in
             _ = try await client.create(
@@ -81,6 +83,18 @@ struct AgentExecTests {
             #expect(result["stdout"] == "got from-python\n")
             #expect(result["stderr"] == "oops\n")
             #expect(result["returncode"] == 3)
+
+            // skiff exec, over the Unix socket and over HTTPS with the kubeconfig.
+            let socket = ["--server", "unix://" + master.socketPath]
+            let skiff = try runProgram(
+                Checkout.skiff, ["exec"] + socket + ["-i", "shell", "--", "sh", "-c", "cat; exit 5"], stdin: "in\n")
+            #expect(skiff.status == 5 && skiff.output == "in\n", "skiff exec: \(skiff.output)")
+            let tls = try runProgram(
+                Checkout.skiff, ["exec", "--kubeconfig", master.kubeconfigPath, "shell", "--", "hostname"])
+            #expect(tls.status == 0 && tls.output == "shell\n", "skiff exec over HTTPS: \(tls.output)")
+            let wrong = try runProgram(Checkout.skiff, ["exec"] + socket + ["shell", "-c", "nope", "--", "true"])
+            #expect(wrong.status == 1, "\(wrong.output)")
+            #expect(wrong.output.contains("error: container nope is not valid for pod shell"), "\(wrong.output)")
         }
     }
 

@@ -101,6 +101,7 @@ int skiff_pty_open(void);
 int skiff_pty_peer(int master);
 int skiff_set_controlling_tty(int fd);
 int skiff_set_window_size(int fd, unsigned short rows, unsigned short columns);
+int skiff_get_window_size(int fd, unsigned short *rows, unsigned short *columns);
 /// posix_spawn in a new session with `fds[i]` as descriptor i (-1 gives /dev/null) and no other
 /// descriptor. Returns 0 and sets *pid, or an errno value.
 int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[], const int fds[], int count,
