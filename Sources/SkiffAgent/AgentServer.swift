@@ -37,10 +37,13 @@ struct AgentServer: HTTPResponder {
             if request.method == .post, parts.count == 4, parts[0] == "exec" {
                 return try await exec(namespace: parts[1], pod: parts[2], container: parts[3], request: request)
             }
+            if request.method == .post, parts.count == 4, parts[0] == "attach" {
+                return try await attach(namespace: parts[1], pod: parts[2], container: parts[3], request: request)
+            }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
                 throw SkiffError(
                     .notFound,
-                    "the agent serves GET /containerLogs/{namespace}/{pod}/{container} and POST /exec/{namespace}/{pod}/{container}"
+                    "the agent serves GET /containerLogs/{namespace}/{pod}/{container} and POST /exec|attach/{namespace}/{pod}/{container}"
                 )
             }
             var query: [String: String] = [:]

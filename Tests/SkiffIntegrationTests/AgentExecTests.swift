@@ -148,6 +148,46 @@ struct AgentExecTests {
         }
     }
 
+    @Test("kubectl attach shows the container's output from now on, stdout and stderr, until it exits")
+    func attach() async throws {
+        try await withCluster { master, agent, client in
+            for (version, path) in AgentLogsTests.kubectls {
+                let name = "attach-\(version)"
+                let trigger = master.directory + "/" + name
+                try FileManager.default.createDirectory(atPath: trigger, withIntermediateDirectories: true)
+                let script = "echo early; until [ -e /trigger/go ]; do sleep 0.2; done; echo late; echo late-err >&2"
+                let pod = Pods.pod(
+                    name, restartPolicy: "Never",
+                    containers: [
+                        Pods.container(name, script, extra: ["volumeMounts": [["name": "t", "mountPath": "/trigger"]]])
+                    ],
+                    extra: ["volumes": [["name": "t", "hostPath": ["path": .string(trigger)]]]])
+                _ = try await client.create(Resources.pods, namespace: "default", object: pod)
+                try await Self.waitRunning(client, agent, name)
+                try await eventually("\(name) printed early") {
+                    try await AgentLogsTests.log(client, name, []).contains("early")
+                }
+                let session = Process()
+                session.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+                session.arguments = ["60", path, "--kubeconfig", master.kubeconfigPath, "attach", name]
+                let output = Pipe()
+                session.standardOutput = output
+                session.standardError = output
+                try session.run()
+                try await Task.sleep(for: .seconds(2))
+                #expect(session.isRunning, "kubectl \(version) attach waits for output")
+                FileManager.default.createFile(atPath: trigger + "/go", contents: nil)
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                session.waitUntilExit()
+                #expect(
+                    session.terminationStatus == 0,
+                    "kubectl \(version) attach returns when the container exits: \(text)")
+                #expect(text.contains("late\n") && text.contains("late-err\n"), "kubectl \(version): \(text)")
+                #expect(!text.contains("early"), "attach starts at the present: \(text)")
+            }
+        }
+    }
+
     @Test("a client that goes away ends its command; errors name the container")
     func disconnectAndErrors() async throws {
         try await withCluster { master, agent, client in

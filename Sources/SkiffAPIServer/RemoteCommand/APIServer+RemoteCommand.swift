@@ -66,16 +66,14 @@ extension APIServer {
     func agentExecResponse(_ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>) async throws(SkiffError)
         -> HTTPClientResponse
     {
-        guard request.subresource == "exec" else {
-            throw SkiffError(.badRequest, "attach is not available in this version of Skiff yet; use exec or logs -f")
-        }
-        guard !request.command.isEmpty else {
+        guard request.subresource == "attach" || !request.command.isEmpty else {
             throw SkiffError.badRequest("you must specify at least one command for the container")
         }
         let (pod, nodeName) = try scheduledPod(namespace: request.namespace, name: request.pod)
         let phase = pod[path: ["status", "phase"]]?.string ?? "Pending"
         guard phase != "Succeeded", phase != "Failed" else {
-            throw SkiffError.badRequest("cannot exec into a container in a completed pod; current phase is \(phase)")
+            throw SkiffError.badRequest(
+                "cannot \(request.subresource) into a container in a completed pod; current phase is \(phase)")
         }
         let container = try Self.chooseContainer(pod, requested: request.container)
         let socket = try agentSocket(node: nodeName, pod: request.pod)
@@ -83,7 +81,7 @@ extension APIServer {
         if request.stdin { query.append("stdin=true") }
         if request.tty { query.append("tty=true") }
         let uri =
-            "/" + Self.pathEscaped(["exec", request.namespace, request.pod, container]) + "?"
+            "/" + Self.pathEscaped([request.subresource, request.namespace, request.pod, container]) + "?"
             + query.joined(separator: "&")
         guard let url = URL(httpURLWithSocketPath: socket, uri: uri) else {
             throw SkiffError.internalError("bad agent socket path \(socket) on node \(nodeName)")

@@ -14,6 +14,8 @@ public struct LogOptions: Sendable, Equatable {
 /// One line of a CRI log file: `<RFC3339Nano> <stdout|stderr> <F|P> <content>`.
 public struct CRILogRecord: Equatable {
     public var timestamp: Substring
+    /// `stdout` or `stderr`.
+    public var stream: Substring
     public var partial: Bool
     public var content: ArraySlice<UInt8>
 }
@@ -44,6 +46,7 @@ public struct CRILogReader {
             records.append(
                 CRILogRecord(
                     timestamp: Substring(decoding: fields[0], as: UTF8.self),
+                    stream: Substring(decoding: fields[1], as: UTF8.self),
                     partial: fields[2].elementsEqual("P".utf8),
                     content: fields.count > 3 ? fields[3] : []))
         }
