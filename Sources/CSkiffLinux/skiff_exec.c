@@ -13,6 +13,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+int skiff_spawn_session(const char *path, char *const argv[], char *const envp[], posix_spawn_file_actions_t *actions,
+                        int *pid);  // skiff_linux.c
+
 int skiff_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 int skiff_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0); }
@@ -41,10 +44,7 @@ int skiff_set_window_size(int fd, unsigned short rows, unsigned short columns) {
 
 int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[], const int fds[], int count,
                          int *pid) {
-    posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
     posix_spawn_file_actions_init(&actions);
     // dup2 onto 0..count-1 in order is safe: the caller's fds are CLOEXEC pipes numbered well
     // above `count` in a process that has its stdio open, so no source is overwritten first.
@@ -53,12 +53,7 @@ int skiff_spawn_with_fds(const char *path, char *const argv[], char *const envp[
         else posix_spawn_file_actions_addopen(&actions, i, "/dev/null", O_RDWR, 0);
     }
     posix_spawn_file_actions_addclosefrom_np(&actions, count);
-    pid_t child = 0;
-    int rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc == 0) *pid = child;
-    return rc;
+    return skiff_spawn_session(path, argv, envp, &actions, pid);
 }
 
 int skiff_get_window_size(int fd, unsigned short *rows, unsigned short *columns) {

@@ -124,23 +124,29 @@ int skiff_open_in_root(int dirfd, const char *path, int flags) {
 
 #include <spawn.h>
 
-int skiff_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, int pass_fd, int *pid) {
+/// posix_spawn in a new session with the file actions given (destroyed here).
+int skiff_spawn_session(const char *path, char *const argv[], char *const envp[], posix_spawn_file_actions_t *actions,
+                        int *pid) {
     posix_spawnattr_t attr;
-    posix_spawn_file_actions_t actions;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    pid_t child = 0;
+    int rc = posix_spawn(&child, path, actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc == 0) *pid = child;
+    return rc;
+}
+
+int skiff_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, int pass_fd, int *pid) {
+    posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0640);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     if (pass_fd >= 0) posix_spawn_file_actions_adddup2(&actions, pass_fd, 3);
     posix_spawn_file_actions_addclosefrom_np(&actions, pass_fd >= 0 ? 4 : 3);
-    pid_t child = 0;
-    int rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc == 0) *pid = child;
-    return rc;
+    return skiff_spawn_session(path, argv, envp, &actions, pid);
 }
 
 #include <linux/magic.h>

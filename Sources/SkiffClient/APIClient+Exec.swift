@@ -134,8 +134,12 @@ extension APIClient {
                     notUpgradingCompletionHandler: { channel in
                         channel.eventLoop.makeCompletedFuture { .refused }
                     })
+                var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                // The server may send its first frames (a quick error's Status) in the same
+                // packet as the 101: NIO's default would drop them with the HTTP decoder.
+                pipeline.leftOverBytesStrategy = .forwardBytes
                 return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                    configuration: .init(upgradeConfiguration: configuration))
+                    configuration: pipeline)
             }
         }
         let upgrade: EventLoopFuture<ExecUpgrade>

@@ -61,21 +61,13 @@ struct AgentLogsTests {
                     )
                     throw error
                 }
-                let follow = Process()
-                follow.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-                follow.arguments = ["60", kubectl, "--kubeconfig", master.kubeconfigPath, "logs", "-f", name]
-                let output = Pipe()
-                follow.standardOutput = output
-                follow.standardError = output
-                try follow.run()
-                try await Task.sleep(for: .seconds(1))
-                #expect(follow.isRunning, "kubectl \(version) logs -f waits for output")
-                FileManager.default.createFile(atPath: trigger + "/go", contents: nil)
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                follow.waitUntilExit()
+                let (waited, follow) = try await runUntilServerEnds(
+                    kubectl, ["--kubeconfig", master.kubeconfigPath, "logs", "-f", name], settle: .seconds(1)
+                ) { FileManager.default.createFile(atPath: trigger + "/go", contents: nil) }
+                #expect(waited, "kubectl \(version) logs -f waits for output")
                 // It returned by itself when the container exited (timeout would give 124).
-                #expect(follow.terminationStatus == 0, "kubectl \(version) logs -f: \(text)")
-                #expect(text == "n1\nn2\nn3\n", "kubectl \(version) logs -f: \(text)")
+                #expect(follow.status == 0, "kubectl \(version) logs -f: \(follow.output)")
+                #expect(follow.output == "n1\nn2\nn3\n", "kubectl \(version) logs -f: \(follow.output)")
                 let tail = try runProgram(
                     kubectl, ["--kubeconfig", master.kubeconfigPath, "logs", name, "--tail=1", "--timestamps"])
                 let line = tail.output.trimmingCharacters(in: .newlines)

@@ -122,6 +122,27 @@ func runProgram(_ path: String, _ args: [String], environment: [String: String]?
     return CommandResult(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
 }
 
+/// Starts a client that streams until the server ends it (`logs -f`, `attach`), bounded by
+/// timeout(1) at 60 s; after `settle` it must still be waiting, then `trigger` makes the
+/// container finish. Returns whether it was waiting and how it ended (124: it never returned).
+func runUntilServerEnds(_ path: String, _ args: [String], settle: Duration, trigger: () -> Void) async throws
+    -> (waited: Bool, result: CommandResult)
+{
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    p.arguments = ["60", path] + args
+    let output = Pipe()
+    p.standardOutput = output
+    p.standardError = output
+    try p.run()
+    try await Task.sleep(for: settle)
+    let waited = p.isRunning
+    trigger()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (waited, CommandResult(status: p.terminationStatus, output: text))
+}
+
 extension Resources {
     static func named(_ name: String) -> ResourceInfo {
         guard let info = lookup(name) else { preconditionFailure("no resource \(name)") }
