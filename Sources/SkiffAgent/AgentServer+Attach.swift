@@ -30,17 +30,25 @@ extension AgentServer {
                 defer { try? file.close() }
                 // The body ends when the client has gone: stop following.
                 let clientGone = Mutex(false)
-                let watch = Task {
+                // Read to its end inside this closure, never cancelled (see exec); the API server
+                // ends the body once it has the status.
+                let input = Task {
                     do { for try await _ in request.body {} } catch {}
                     clientGone.withLock { $0 = true }
                 }
-                defer { watch.cancel() }
-                try await Self.followOutput(file, source: source, logs: logs, until: { clientGone.withLock { $0 } }) {
-                    frame in try await writer.write(ByteBuffer(bytes: frame.encoded))
+                do {
+                    try await Self.followOutput(file, source: source, logs: logs, until: { clientGone.withLock { $0 } })
+                    {
+                        frame in try await writer.write(ByteBuffer(bytes: frame.encoded))
+                    }
+                } catch {
+                    await input.value  // the connection broke: the body ends too
+                    throw error
                 }
                 if clientGone.withLock({ $0 }) { return }
                 let status = RemoteCommandStatus.success.serializedString()
                 try await writer.write(ByteBuffer(bytes: StreamFrame(.error, Array(status.utf8)).encoded))
+                await input.value
                 try await writer.finish(nil)
             })
     }

@@ -27,8 +27,11 @@ extension AgentServer {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
+                // The body is read to its end inside this closure, never cancelled: Hummingbird
+                // drains an unread body after the response with its own iterator (a second one
+                // traps), and cancelling the read would end the connection's inbound stream. The
+                // API server ends the body once it has the status (or its client left).
                 let input = Task { await Self.feed(request.body, to: process) }
-                defer { input.cancel() }
                 do {
                     for await (channel, bytes) in process.output {
                         try await writer.write(ByteBuffer(bytes: StreamFrame(channel, bytes).encoded))
@@ -44,9 +47,11 @@ extension AgentServer {
                     }
                     try await writer.write(
                         ByteBuffer(bytes: StreamFrame(.error, Array(status.serializedString().utf8)).encoded))
+                    await input.value
                     try await writer.finish(nil)
                 } catch {
                     process.kill()  // the client is gone
+                    await input.value
                     throw error
                 }
             })

@@ -13,10 +13,19 @@ extension APIServer {
         -> AsyncStream<StreamFrame>
     {
         let (output, continuation) = AsyncStream<StreamFrame>.makeStream()
+        // The request body to the agent: the client's frames until the command is over, then
+        // its end, so the agent's connection completes cleanly (the agent reads a body that
+        // ends early as a client that left, and ends the command).
+        let (body, bodyContinuation) = AsyncStream<ByteBuffer>.makeStream()
+        let feeder = Task {
+            for await frame in input { bodyContinuation.yield(ByteBuffer(bytes: frame.encoded)) }
+            bodyContinuation.finish()
+        }
         let response: HTTPClientResponse
         do {
-            response = try await agentExecResponse(request, input: input)
+            response = try await agentExecResponse(request, body: body)
         } catch {
+            feeder.cancel()
             continuation.yield(StreamFrame(.error, Array(RemoteCommandStatus.failure(error).serializedString().utf8)))
             continuation.finish()
             return output
@@ -24,20 +33,27 @@ extension APIServer {
         let relay = Task {
             var decoder = StreamFrameDecoder()
             var ended = false
+            var cause = "its stream ended without a status"
             do {
                 for try await buffer in response.body {
                     for frame in decoder.feed(buffer.readableBytesView) {
                         continuation.yield(frame)
-                        ended = ended || frame.channel == .error
+                        if frame.channel == .error {
+                            ended = true
+                            bodyContinuation.finish()
+                        }
                     }
                 }
-            } catch {}
+            } catch {
+                cause = "\(error)"
+            }
             if !ended {
-                let lost = SkiffError(.serviceUnavailable, "the connection to the node's agent was lost")
+                let lost = SkiffError(.serviceUnavailable, "the connection to the node's agent was lost: \(cause)")
                 continuation.yield(
                     StreamFrame(.error, Array(RemoteCommandStatus.failure(lost).serializedString().utf8)))
             }
             continuation.finish()
+            feeder.cancel()
         }
         continuation.onTermination = { _ in relay.cancel() }
         return output
@@ -63,7 +79,7 @@ extension APIServer {
         return !forwarding.isCancelled && (try? result.get()) != nil
     }
 
-    func agentExecResponse(_ request: RemoteCommandRequest, input: AsyncStream<StreamFrame>) async throws(SkiffError)
+    func agentExecResponse(_ request: RemoteCommandRequest, body: AsyncStream<ByteBuffer>) async throws(SkiffError)
         -> HTTPClientResponse
     {
         guard request.subresource == "attach" || !request.command.isEmpty else {
@@ -88,7 +104,7 @@ extension APIServer {
         }
         var agentRequest = HTTPClientRequest(url: url.absoluteString)
         agentRequest.method = .POST
-        agentRequest.body = .stream(input.map { ByteBuffer(bytes: $0.encoded) }, length: .unknown)
+        agentRequest.body = .stream(body, length: .unknown)
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(agentRequest, timeout: .hours(24))
