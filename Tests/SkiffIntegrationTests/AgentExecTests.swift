@@ -9,19 +9,6 @@ import Testing
 struct AgentExecTests {
     typealias Pods = AgentPodTests
 
-    static func waitRunning(_ client: APIClient, _ agent: AgentProcess, _ name: String) async throws {
-        do {
-            try await eventually("\(name) Running", seconds: 90) {
-                try await Pods.get(client, name)[path: ["status", "phase"]]?.string == "Running"
-            }
-        } catch {
-            let pod = try? await Pods.get(client, name)
-            Issue.record(
-                "\(name): status \(pod?["status"]?.serializedString() ?? "-"); agent log: \(agent.log.suffix(2000))")
-            throw error
-        }
-    }
-
     func kubectl(_ path: String, _ master: MasterProcess, _ args: [String], stdin: String? = nil) throws
         -> CommandResult
     {
@@ -36,7 +23,7 @@ struct AgentExecTests {
             _ = try await client.create(
                 Resources.pods, namespace: "default",
                 object: Pods.pod("shell", containers: [Pods.container("main", "sleep 3600")]))
-            try await Self.waitRunning(client, agent, "shell")
+            try await waitForRunning(client, agent, "shell")
             for (version, path) in AgentLogsTests.kubectls {
                 try #require(FileManager.default.isExecutableFile(atPath: path), "\(path): run `make client-tools`")
                 let cat = try kubectl(
@@ -107,7 +94,7 @@ struct AgentExecTests {
             _ = try await client.create(
                 Resources.pods, namespace: "default",
                 object: Pods.pod("confined", containers: [Pods.container("main", "sleep 3600"), user]))
-            try await Self.waitRunning(client, agent, "confined")
+            try await waitForRunning(client, agent, "confined")
             let kubectl = AgentLogsTests.kubectls[0].1
             let script = """
                 for n in pid mnt net uts ipc cgroup; do
@@ -164,7 +151,7 @@ struct AgentExecTests {
                     ],
                     extra: ["volumes": [["name": "t", "hostPath": ["path": .string(trigger)]]]])
                 _ = try await client.create(Resources.pods, namespace: "default", object: pod)
-                try await Self.waitRunning(client, agent, name)
+                try await waitForRunning(client, agent, name)
                 try await eventually("\(name) printed early") {
                     try await AgentLogsTests.log(client, name, []).contains("early")
                 }
@@ -190,7 +177,7 @@ struct AgentExecTests {
                 Resources.pods, namespace: "default",
                 object: Pods.pod(
                     "partial", restartPolicy: "Never", containers: [Pods.container("main", "sleep 3600"), done]))
-            try await Self.waitRunning(client, agent, "partial")
+            try await waitForRunning(client, agent, "partial")
             try await eventually("done exits") {
                 Pods.state(try await Pods.get(client, "partial"), "done")?["terminated"] != nil
             }

@@ -49,18 +49,7 @@ struct AgentLogsTests {
                         "--overrides", overrides.serializedString(),
                     ])
                 #expect(run.status == 0, "\(run.output)")
-                // Generous: this suite starts while every other suite starts its own cluster.
-                do {
-                    try await eventually("\(name) Running", seconds: 90) {
-                        try await Pods.get(client, name)[path: ["status", "phase"]]?.string == "Running"
-                    }
-                } catch {
-                    let pod = try? await Pods.get(client, name)
-                    Issue.record(
-                        "\(name): spec.nodeName \(pod?[path: ["spec", "nodeName"]]?.string ?? "-"), status \(pod?["status"]?.serializedString() ?? "-"); agent log: \(agent.log.suffix(2000))"
-                    )
-                    throw error
-                }
+                try await waitForRunning(client, agent, name)
                 let (waited, follow) = try await runUntilServerEnds(
                     kubectl, ["--kubeconfig", master.kubeconfigPath, "logs", "-f", name], settle: .seconds(1)
                 ) { FileManager.default.createFile(atPath: trigger + "/go", contents: nil) }

@@ -116,6 +116,22 @@ func withCluster<T>(
     }
 }
 
+/// Waits (generously: suites start their clusters all at once) for a pod to be Running, and
+/// records its status and the agent's log if it never is.
+func waitForRunning(_ client: APIClient, _ agent: AgentProcess, _ name: String) async throws {
+    do {
+        try await eventually("\(name) Running", seconds: 90) {
+            try await AgentPodTests.get(client, name)[path: ["status", "phase"]]?.string == "Running"
+        }
+    } catch {
+        let pod = try? await AgentPodTests.get(client, name)
+        Issue.record(
+            "\(name): spec.nodeName \(pod?[path: ["spec", "nodeName"]]?.string ?? "-"), status \(pod?["status"]?.serializedString() ?? "-"); agent log: \(agent.log.suffix(2000))"
+        )
+        throw error
+    }
+}
+
 /// Polls `condition` every 100 ms until it holds or `seconds` pass (a generous bound for a
 /// loaded CI machine; the benchmarks measure speed).
 func eventually(_ what: String, seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
