@@ -36,7 +36,8 @@ final class ExecProcess: Sendable {
             childEnds = [input?.read ?? -1, out.write, err?.write ?? -1, rep.write, resize?.read ?? -1]
             let arguments =
                 ["exec", "--pid", "\(pid)", "--spec", specFile] + (tty ? ["--tty"] : []) + ["--"] + command
-            let helper = try Self.spawn(initPath, arguments, fds: childEnds)
+            let helper = try ProcessSpawner.spawn(
+                initPath, arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], fds: childEnds)
             pidfd = skiff_pidfd_open(helper)  // before the agent's reaper can reap it
             for fd in childEnds where fd >= 0 { close(fd) }
             stdinFD = input?.write
@@ -49,20 +50,6 @@ final class ExecProcess: Sendable {
             for fd in parentEnds { close(fd) }
             throw error
         }
-    }
-
-    static func spawn(_ path: String, _ arguments: [String], fds: [Int32]) throws -> pid_t {
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = skiff_spawn_with_fds(path, argv, envp, fds, Int32(fds.count), &pid)
-        guard rc == 0 else { throw LinuxError("posix_spawn(\(path) exec)", errno: rc) }
-        return pid
     }
 
     /// Everything written to the pipes, chunk by chunk, until every writer has closed them.
@@ -86,7 +73,7 @@ final class ExecProcess: Sendable {
 
     func write(_ bytes: [UInt8]) {
         guard let stdinFD, stdinOpen.withLock({ $0 }) else { return }
-        writer.async { Self.writeAll(stdinFD, bytes) }
+        writer.async { try? Syscalls.writeAll(stdinFD, bytes) }  // EPIPE: the command stopped reading
     }
 
     /// End of the client's input: the command sees EOF once what was queued is written.
@@ -101,7 +88,7 @@ final class ExecProcess: Sendable {
 
     func resize(columns: Int, rows: Int) {
         guard let resizeFD else { return }
-        writer.async { Self.writeAll(resizeFD, Array("\(columns) \(rows)\n".utf8)) }
+        writer.async { Syscalls.writeText(resizeFD, "\(columns) \(rows)\n") }
     }
 
     /// The session is over before the command is (the client went away): end the helper, and
@@ -111,40 +98,27 @@ final class ExecProcess: Sendable {
     }
 
     deinit {
+        closeStdin()  // if the session ended before the client closed it
+        writer.sync {}  // queued writes go first, then their descriptors close
         if pidfd >= 0 { close(pidfd) }
         if let resizeFD { close(resizeFD) }
-        closeStdin()  // if the session ended before the client closed it
-        writer.sync {}
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return  // EPIPE: the command stopped reading
-            }
-            offset += written
-        }
     }
 }
 
 /// Calls `finished` once `done()` has been called `count` times.
-final class Countdown: @unchecked Sendable {
-    private var remaining: Int
-    private let lock = NSLock()
+final class Countdown: Sendable {
+    private let remaining: Mutex<Int>
     private let finished: @Sendable () -> Void
 
     init(_ count: Int, finished: @escaping @Sendable () -> Void) {
-        remaining = count
+        remaining = Mutex(count)
         self.finished = finished
     }
 
     func done() {
-        let last = lock.withLock {
-            remaining -= 1
-            return remaining == 0
+        let last = remaining.withLock {
+            $0 -= 1
+            return $0 == 0
         }
         if last { finished() }
     }

@@ -9,6 +9,26 @@ public enum ProcessSpawner {
     public static func spawn(
         _ path: String, _ arguments: [String], environment: [String], logPath: String, passing fd: Int32? = nil
     ) throws(LinuxError) -> pid_t {
+        try withCStrings(path, arguments, environment) { argv, envp, pid in
+            skiff_spawn(path, argv, envp, logPath, fd ?? -1, &pid)
+        }
+    }
+
+    /// Spawns `path` in a new session with `fds[i]` as its descriptor i (-1: /dev/null) and no
+    /// other descriptor.
+    public static func spawn(_ path: String, _ arguments: [String], environment: [String], fds: [Int32])
+        throws(LinuxError) -> pid_t
+    {
+        try withCStrings(path, arguments, environment) { argv, envp, pid in
+            skiff_spawn_with_fds(path, argv, envp, fds, Int32(fds.count), &pid)
+        }
+    }
+
+    /// argv and envp as C strings for the duration of `spawn`, which returns an errno value.
+    static func withCStrings(
+        _ path: String, _ arguments: [String], _ environment: [String],
+        _ spawn: ([UnsafeMutablePointer<CChar>?], [UnsafeMutablePointer<CChar>?], inout pid_t) -> Int32
+    ) throws(LinuxError) -> pid_t {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer {
@@ -16,7 +36,7 @@ public enum ProcessSpawner {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = skiff_spawn(path, argv, envp, logPath, fd ?? -1, &pid)
+        let rc = spawn(argv, envp, &pid)
         guard rc == 0 else { throw LinuxError("posix_spawn(\(path))", errno: rc) }
         return pid
     }

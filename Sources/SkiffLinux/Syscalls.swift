@@ -75,6 +75,28 @@ public enum Syscalls {
     }
 
     /// Replaces `path` whole (write a temporary file, then rename), so a reader never sees half.
+    /// Writes all of `bytes` to a pipe, socket or terminal: retries EINTR, and waits for room
+    /// (poll) when a non-blocking descriptor is full, rather than spinning.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LinuxError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 {
+                offset += n
+            } else if n == -1 && errno == EAGAIN {
+                var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&entry, 1, -1)
+            } else if n == -1 && errno == EINTR {
+                continue
+            } else {
+                throw LinuxError("write(fd \(fd))")
+            }
+        }
+    }
+
+    /// `writeAll` of a text, ignoring failure: for reports and messages on the way to exit.
+    public static func writeText(_ fd: Int32, _ text: String) { try? writeAll(fd, Array(text.utf8)) }
+
     public static func writeFileAtomically(_ path: String, _ text: String) throws(LinuxError) {
         let temporary = path + ".tmp"
         let fd = try check("open(\(temporary))") {

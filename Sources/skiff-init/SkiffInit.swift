@@ -39,7 +39,7 @@ enum SkiffInit {
             exit(0)
         } catch {
             let message = "\(error.errno)\t\(error.call)"
-            if let readyFD { write(readyFD, message) }
+            if let readyFD { Syscalls.writeText(readyFD, message) }
             printError("skiff-init pod: \(error)\n")
             exit(125)
         }
@@ -71,7 +71,7 @@ enum SkiffInit {
             let spec = try ContainerSpec(file: specPath)
             ContainerExec.run(.init(pid: pid, container: spec, arguments: Array(args.dropFirst()), tty: tty))
         } catch {
-            write(ContainerExec.reportFD, "E\(error.errno)\t\(error.call)")
+            Syscalls.writeText(ContainerExec.reportFD, "E\(error.errno)\t\(error.call)")
             exit(125)
         }
     }
@@ -110,12 +110,7 @@ enum SkiffInit {
     }
 
     /// write(2): no stdio buffering to lose before exit.
-    static func write(_ fd: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    }
-
-    static func printError(_ text: String) { write(2, text) }
+    static func printError(_ text: String) { Syscalls.writeText(2, text) }
 
     static func usage(_ problem: String) -> Never {
         printError("skiff-init: \(problem)\n\(usageText)\n")

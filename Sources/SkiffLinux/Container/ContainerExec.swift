@@ -113,18 +113,13 @@ public enum ContainerExec {
                 error.errno == ENOENT && error.call.hasPrefix("execve")
                 ? "exec: \"\(command)\": executable file not found in $PATH\n"
                 : "exec: \"\(command)\": \(error)\n"
-            write(2, message)
+            Syscalls.writeText(2, message)
             _exit(error.errno == ENOENT ? 127 : 126)
         }
         _exit(126)
     }
 
-    static func report(_ text: String) { write(reportFD, text) }
-
-    static func write(_ fd: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    }
+    static func report(_ text: String) { Syscalls.writeText(reportFD, text) }
 
     /// The agent's reading of the report pipe: the exit code, or the set-up error.
     public static func parseReport(_ bytes: [UInt8]) -> Result<Int32, LinuxError> {

@@ -25,8 +25,7 @@ enum ContainerProcess {
         do {
             try setUpAndExec(spec, inherited)
         } catch {
-            let message = Array("\(error.errno)\t\(error.call)".utf8)
-            _ = message.withUnsafeBytes { Glibc.write(inherited.reportFD, $0.baseAddress, $0.count) }
+            Syscalls.writeText(inherited.reportFD, "\(error.errno)\t\(error.call)")
         }
         _exit(127)
     }

@@ -45,7 +45,8 @@ struct ExecTerminalRelay {
         var buffer = [UInt8](repeating: 0, count: 16384)
         let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
         if count <= 0 { return count < 0 && (errno == EAGAIN || errno == EINTR) }
-        writeAll(target, buffer[0..<count])
+        // A failed write means the session is gone: nothing is left to deliver to.
+        try? Syscalls.writeAll(target, Array(buffer[0..<count]))
         return true
     }
 
@@ -67,17 +68,5 @@ struct ExecTerminalRelay {
             }
         }
         return true
-    }
-
-    func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) {
-        var rest = bytes
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return  // the session is gone: nothing left to deliver to
-            }
-            rest = rest.dropFirst(written)
-        }
     }
 }

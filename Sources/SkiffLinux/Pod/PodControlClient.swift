@@ -28,7 +28,7 @@ public struct PodControlClient: Sendable {
     func send(_ request: JSON) throws(LinuxError) -> [String: JSON] {
         let fd = try UnixSocket.connect(socketPath, timeoutSeconds: 30)
         defer { close(fd) }
-        try UnixSocket.writeAll(fd, Array((request.serializedString() + "\n").utf8))
+        try Syscalls.writeAll(fd, Array((request.serializedString() + "\n").utf8))
         guard let line = UnixSocket.readLine(fd), let reply = try? JSON.parse(line), let fields = reply.object else {
             throw LinuxError("no reply from pod supervisor at \(socketPath)", errno: EIO)
         }

@@ -28,7 +28,7 @@ extension PodSupervisor {
         } else {
             reply = .object(["ok": false, "error": "unreadable request: expected one JSON object line"])
         }
-        try? UnixSocket.writeAll(connection, Array((reply.serializedString() + "\n").utf8))
+        try? Syscalls.writeAll(connection, Array((reply.serializedString() + "\n").utf8))
     }
 
     func handle(_ request: JSON) throws(LinuxError) -> JSON {

@@ -65,20 +65,6 @@ public enum UnixSocket {
         return nil
     }
 
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LinuxError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n > 0 {
-                offset += n
-            } else if n == -1 && errno == EINTR {
-                continue
-            } else {
-                throw LinuxError("write(socket)")
-            }
-        }
-    }
-
     static func makeAddress(_ path: String) throws(LinuxError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
