@@ -1,3 +1,19 @@
+extension SkiffError.Code {
+    static let all: [SkiffError.Code] = [
+        .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .notAcceptable, .alreadyExists, .conflict,
+        .gone, .requestEntityTooLarge, .unsupportedMediaType, .invalid, .tooManyRequests, .internalError,
+        .serviceUnavailable, .timeout,
+    ]
+
+    /// The code of a Status `reason`, as the client reads a server's error.
+    public static func fromReason(_ reason: String) -> SkiffError.Code? { all.first { $0.reason == reason } }
+
+    /// The code of an HTTP status (InternalError for one Kubernetes does not use).
+    public static func fromHTTP(_ status: Int) -> SkiffError.Code {
+        all.first { $0.httpStatus == status } ?? .internalError
+    }
+}
+
 extension SkiffError {
     /// The Kubernetes `Status` object for this error — the one place codes become Status.
     public var statusObject: JSON {

@@ -125,18 +125,6 @@ func decodeJSON(_ bytes: [UInt8]) throws(SkiffError) -> JSON {
     }
 }
 
-extension SkiffError.Code {
-    static let all: [SkiffError.Code] = [
-        .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .notAcceptable, .alreadyExists, .conflict,
-        .gone, .requestEntityTooLarge, .unsupportedMediaType, .invalid, .tooManyRequests, .internalError,
-        .serviceUnavailable, .timeout,
-    ]
-
-    static func fromReason(_ reason: String) -> SkiffError.Code? { all.first { $0.reason == reason } }
-
-    static func fromHTTP(_ status: Int) -> SkiffError.Code { all.first { $0.httpStatus == status } ?? .internalError }
-}
-
 extension APIClient {
     /// A request with a raw body (tests of malformed input).
     package func makeRawRequest(_ method: String, _ path: String, body: [UInt8], contentType: String)

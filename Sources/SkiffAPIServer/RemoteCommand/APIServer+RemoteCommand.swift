@@ -114,14 +114,9 @@ extension APIServer {
         guard response.status == .ok else {
             let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
             let message = (try? JSON.parse(body))?["message"]?.string ?? String(decoding: body, as: UTF8.self)
-            throw SkiffError(Self.code(httpStatus: Int(response.status.code)), message)
+            throw SkiffError(.fromHTTP(Int(response.status.code)), message)
         }
         return response
-    }
-
-    static func code(httpStatus: Int) -> SkiffError.Code {
-        [.badRequest, .notFound, .internalError, .serviceUnavailable].first { $0.httpStatus == httpStatus }
-            ?? .internalError
     }
 
     static func queryEscaped(_ value: String) -> String {

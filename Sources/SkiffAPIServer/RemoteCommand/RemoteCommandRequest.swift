@@ -11,16 +11,16 @@ struct RemoteCommandRequest: Sendable {
 
     /// Parses the URI; nil for anything that is not a pod's exec or attach.
     init?(uri: String) {
-        let (path, rawQuery) = uri.split(separator: "?", maxSplits: 1).map(String.init).splitFirst
-        let parts = path.split(separator: "/").map(String.init)
+        let halves = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = (halves.first ?? "").split(separator: "/").map(String.init)
         // api/v1/namespaces/NS/pods/NAME/SUB
         guard parts.count == 7, parts[0] == "api", parts[1] == "v1", parts[2] == "namespaces", parts[4] == "pods",
             ["exec", "attach"].contains(parts[6])
         else { return nil }
-        namespace = parts[3].removingPercentEncodingOrSelf
-        pod = parts[5].removingPercentEncodingOrSelf
+        namespace = APIRequest.percentDecode(parts[3])
+        pod = APIRequest.percentDecode(parts[5])
         subresource = parts[6]
-        query = APIRequest.parseQuery(rawQuery ?? "")
+        query = APIRequest.parseQuery(halves.count > 1 ? String(halves[1]) : "")
     }
 
     var command: [String] { query["command"] ?? [] }
@@ -29,12 +29,4 @@ struct RemoteCommandRequest: Sendable {
     var stdin: Bool { flag("stdin") }
 
     func flag(_ name: String) -> Bool { ["true", "1"].contains(query[name]?.first ?? "") }
-}
-
-extension [String] {
-    fileprivate var splitFirst: (String, String?) { (first ?? "", count > 1 ? self[1] : nil) }
-}
-
-extension String {
-    fileprivate var removingPercentEncodingOrSelf: String { APIRequest.percentDecode(self) }
 }
