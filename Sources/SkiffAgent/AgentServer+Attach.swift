@@ -37,9 +37,13 @@ extension AgentServer {
                     clientGone.withLock { $0 = true }
                 }
                 do {
-                    try await Self.followOutput(file, source: source, logs: logs, until: { clientGone.withLock { $0 } })
-                    {
-                        frame in try await writer.write(ByteBuffer(bytes: frame.encoded))
+                    try await Self.follow(file, source: source, logs: logs) { records in
+                        for record in records {
+                            let channel: StreamChannel = record.stream == "stderr" ? .stderr : .stdout
+                            let line = Array(record.content) + (record.partial ? [] : [10])
+                            try await writer.write(ByteBuffer(bytes: StreamFrame(channel, line).encoded))
+                        }
+                        return !clientGone.withLock { $0 }
                     }
                 } catch {
                     await input.value  // the connection broke: the body ends too
@@ -51,31 +55,5 @@ extension AgentServer {
                 await input.value
                 try await writer.finish(nil)
             })
-    }
-
-    /// New CRI records of the run, as stdout/stderr frames, until the run has exited and its
-    /// log is drained.
-    static func followOutput(
-        _ file: FileHandle, source: ContainerLogs.Source, logs: ContainerLogs, until stop: () -> Bool,
-        write: (StreamFrame) async throws -> Void
-    ) async throws {
-        var pending: [UInt8] = []
-        var exited = false
-        var lastCheck = ContinuousClock.now
-        while true {
-            pending += (try file.readToEnd()).map(Array.init) ?? []
-            let (records, used) = CRILogReader.parse(pending[...])
-            for record in records {
-                let channel: StreamChannel = record.stream == "stderr" ? .stderr : .stdout
-                try await write(StreamFrame(channel, Array(record.content) + (record.partial ? [] : [10])))
-            }
-            pending.removeFirst(used)
-            if exited || stop() { return }
-            if ContinuousClock.now - lastCheck > .milliseconds(500) {
-                exited = !logs.isWriting(source)
-                lastCheck = ContinuousClock.now
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
     }
 }

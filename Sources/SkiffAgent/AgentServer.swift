@@ -84,19 +84,30 @@ struct AgentServer: HTTPResponder {
         guard let file = FileHandle(forReadingAtPath: source.path) else { return }
         defer { try? file.close() }
         var reader = CRILogReader(options: options)
-        var pending: [UInt8] = []
         var first = true
+        try await follow(file, source: source, logs: logs) { records in
+            let out = first ? reader.renderInitial(records) : reader.render(records)
+            first = false
+            if !out.isEmpty { try await write(out) }
+            return !reader.limitReached && options.follow && source.followable
+        }
+    }
+
+    /// Hands `handle` the log's complete records as they are written (first everything from the
+    /// file's current offset), polling every 100 ms, until `handle` returns false or the run has
+    /// exited and its log is drained (the loop reads once more after the exit was seen).
+    static func follow(
+        _ file: FileHandle, source: ContainerLogs.Source, logs: ContainerLogs,
+        handle: ([CRILogRecord]) async throws -> Bool
+    ) async throws {
+        var pending: [UInt8] = []
         var exited = false
         var lastCheck = ContinuousClock.now
         while true {
             pending += (try file.readToEnd()).map(Array.init) ?? []
             let (records, used) = CRILogReader.parse(pending[...])
             pending.removeFirst(used)
-            let out = first ? reader.renderInitial(records) : reader.render(records)
-            first = false
-            if !out.isEmpty { try await write(out) }
-            // After the exit was seen, the loop read once more: everything is out.
-            if reader.limitReached || !options.follow || !source.followable || exited { return }
+            if try await !handle(records) || exited { return }
             if ContinuousClock.now - lastCheck > .milliseconds(500) {
                 exited = !logs.isWriting(source)
                 lastCheck = ContinuousClock.now
