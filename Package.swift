@@ -148,6 +148,7 @@ let package = Package(
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffAPIServerTests", dependencies: ["SkiffAPIServer", "SkiffAPI"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
+        .testTarget(name: "SkiffAgentTests", dependencies: ["SkiffAgent", "SkiffAPI", "SkiffLinux"]),
         // Test-only: a fresh single-threaded process (like skiff-init) that applies capabilities
         // and seccomp filters for the tests; forking the multi-threaded test runner and running
         // Swift in the child can deadlock on the Swift runtime's locks.

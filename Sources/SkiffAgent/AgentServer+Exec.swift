@@ -102,7 +102,7 @@ extension AgentServer {
         else {
             throw SkiffError.badRequest("container \"\(container)\" in pod \"\(name)\" is not running")
         }
-        let specFile = runtime.directory(uid: uid).path + "/containers/\(container)-\(record.attempt)/spec.json"
+        let specFile = runtime.specFile(ContainerRun(uid: uid, container: container, attempt: record.attempt))
         do {
             return try ExecProcess(
                 initPath: runtime.configuration.initPath, pid: record.pid, specFile: specFile, command: command,

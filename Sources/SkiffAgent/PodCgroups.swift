@@ -48,6 +48,12 @@ struct PodCgroups: Sendable {
         return ((try? path.oomKillCount()) ?? 0) > 0
     }
 
+    /// The end of a grace period: SIGKILL to everything in the container's cgroup at once
+    /// (cgroup.kill), exec'd processes included. Blocks until it is empty (bounded).
+    func killContainer(name: String, uid: String) {
+        try? cgroups.container(name, pod: uid).kill(timeoutMilliseconds: 2000)
+    }
+
     /// Kills whatever is left in the pod's cgroups and removes them.
     func removePod(uid: String) {
         guard let pod = try? cgroups.pod(uid) else { return }

@@ -23,7 +23,15 @@ actor PodController {
     var waiting: [String: [String: (reason: String, message: String)]] = [:]
     var nextAttempt: [String: [String: ContinuousClock.Instant]] = [:]
     var startFailures: [String: [String: Int]] = [:]
-    var deadlines: [String: ContinuousClock.Instant] = [:]
+    /// When each pod being deleted is out of grace, and each run being stopped (by deletion, a
+    /// failed probe or hook); runs whose cgroup was killed at that point.
+    var podDeadlines: [String: ContinuousClock.Instant] = [:]
+    var stopDeadlines: [ContainerRun: ContinuousClock.Instant] = [:]
+    var killed: Set<ContainerRun> = []
+    /// Runs whose postStart hook has not finished: not started yet, and nothing after them starts.
+    var postStartPending: Set<ContainerRun> = []
+    let runner: ActionRunner
+    let probes: ProbeWorkers
     var lastStatus: [String: JSON] = [:]
     /// The address of each pod uid, known once its sandbox is on the pod network.
     var podIPs: [String: String] = [:]
@@ -44,6 +52,8 @@ actor PodController {
         self.images = ImageStore(directory: configuration.imageDirectory)
         self.logger = logger
         self.hostIP = hostIP
+        runner = ActionRunner(initPath: configuration.initPath, nodeNetwork: runtime.network?.namespacePath)
+        probes = ProbeWorkers(runner: runner, logger: logger) { [queue] key in Task { await queue.add(key) } }
     }
 
     func sync(_ key: String) async {
@@ -79,7 +89,9 @@ actor PodController {
         // One control-socket round trip per sync when nothing changes (the 1 s resync of every
         // pod), a second only after starting something.
         let started = await startContainers(pod, uid: uid, key: key, state: state)
-        await writeStatus(pod, uid: uid, key: key, state: started ? runtime.state(uid: uid) : state)
+        let current = started ? runtime.state(uid: uid) : state
+        if let current { supervise(pod, uid: uid, key: key, state: current) }
+        await writeStatus(pod, uid: uid, key: key, state: current)
     }
 
     func sandboxSpec(_ pod: JSON, uid: String) -> PodSandboxSpec {
@@ -90,70 +102,6 @@ actor PodController {
             hostNetwork: pod[path: ["spec", "hostNetwork"]]?.bool == true,
             hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true,
             nodeNetwork: runtime.network?.namespacePath)
-    }
-
-    /// Starts what should run and may; true when anything was started.
-    func startContainers(_ pod: JSON, uid: String, key: String, state: PodState) async -> Bool {
-        var started = false
-        let records = Dictionary(state.containers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let policy = pod[path: ["spec", "restartPolicy"]]?.string ?? "Always"
-        var volumes: [String: MountSource]?
-        for container in pod[path: ["spec", "containers"]]?.array ?? [] {
-            let name = container["name"]?.string ?? ""
-            let record = records[name]
-            if let record {
-                if record.running { continue }
-                let failed = record.exitCode != 0
-                guard policy == "Always" || (policy == "OnFailure" && failed) else { continue }
-            }
-            let attempt = (record?.attempt ?? 0) + 1
-            // Back-off after an exit: 10 s doubling to 300 s, counted from the exit (kubelet's).
-            if let record, let finished = record.finishedAt {
-                let readyAt = finished + Self.nanoseconds(backoff(restarts: record.attempt))
-                let now = Timestamp.now()
-                if now < readyAt {
-                    waiting[uid, default: [:]][name] = (
-                        "CrashLoopBackOff", "back-off restarting failed container \(name) in pod \(key)"
-                    )
-                    requeue(key, after: .nanoseconds(readyAt - now))
-                    continue
-                }
-            }
-            // After a failed start (no image, missing ConfigMap): retry with the same back-off.
-            if let after = nextAttempt[uid]?[name], ContinuousClock.now < after {
-                requeue(key, after: after - ContinuousClock.now)
-                continue
-            }
-            do throws(ContainerStartError) {
-                if volumes == nil {
-                    volumes = try await PodVolumes(
-                        podDirectory: runtime.directory(uid: uid).path, client: client, pod: pod
-                    ).prepare()
-                }
-                let builder = ContainerBuilder(
-                    configuration: configuration, images: images, client: client, pod: pod, volumes: volumes ?? [:],
-                    podIP: podIPs[uid] ?? "", hostIP: hostIP)
-                var spec = try await builder.build(container, attempt: attempt)
-                do {
-                    spec.cgroup = try runtime.cgroups.prepareContainer(container, name: name, uid: uid)
-                    _ = try runtime.start(uid: uid, container: spec)
-                    started = true
-                } catch {
-                    throw ContainerStartError(reason: "CreateContainerError", message: "\(error)")
-                }
-                waiting[uid]?[name] = nil
-                nextAttempt[uid]?[name] = nil
-                startFailures[uid]?[name] = nil
-            } catch {
-                waiting[uid, default: [:]][name] = (error.reason, error.message)
-                let failures = (startFailures[uid]?[name] ?? 0) + 1
-                startFailures[uid, default: [:]][name] = failures
-                let delay = backoff(restarts: failures)
-                nextAttempt[uid, default: [:]][name] = ContinuousClock.now + delay
-                requeue(key, after: delay)
-            }
-        }
-        return started
     }
 
     /// The wait before start number `restarts + 1`: none for the first start.
@@ -175,9 +123,18 @@ actor PodController {
             oomChecked[uid, default: []].insert(run)
             if runtime.cgroups.oomKilled(name: record.name, uid: uid) { oomKilled[uid, default: []].insert(run) }
         }
+        var started: Set<String> = []
+        var ready: Set<String> = []
+        for record in state?.containers ?? [] where record.running {
+            let run = ContainerRun(uid: uid, container: record.name, attempt: record.attempt)
+            if isStarted(run) { started.insert(record.name) }
+            if isStarted(run) && probes.ready(run) { ready.insert(record.name) }
+        }
+        let records = Dictionary((state?.containers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let status = PodStatusBuilder(
             pod: pod, state: state, waiting: waiting[uid] ?? [:], oomKilled: oomKilled[uid] ?? [], hostIP: hostIP,
-            podIP: podIPs[uid]
+            podIP: podIPs[uid], started: started, ready: ready,
+            initialized: initialized(pod, uid: uid, records: records)
         ).build()
         guard status != lastStatus[uid] else { return }
         let name = pod[path: ["metadata", "name"]]?.string ?? ""
@@ -192,35 +149,6 @@ actor PodController {
         }
     }
 
-    /// Graceful deletion: SIGTERM once, then kill when all exited or the grace period is over;
-    /// finally the agent confirms the deletion (grace period 0, the pod's uid as precondition).
-    func terminate(_ pod: JSON, uid: String, key: String) async {
-        let grace =
-            pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.int
-            ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.int ?? 30
-        let state = runtime.state(uid: uid)
-        let running = state?.containers.filter(\.running) ?? []
-        if deadlines[uid] == nil {
-            deadlines[uid] = ContinuousClock.now + .seconds(grace)
-            for record in running { runtime.signal(uid: uid, container: record.name, signal: SIGTERM) }
-        }
-        if !running.isEmpty, let deadline = deadlines[uid], ContinuousClock.now < deadline {
-            requeue(key, after: .milliseconds(100))
-            return
-        }
-        runtime.remove(uid: uid)
-        let name = pod[path: ["metadata", "name"]]?.string ?? ""
-        do {
-            _ = try await client.delete(
-                Resources.pods, namespace: pod[path: ["metadata", "namespace"]]?.string, name: name,
-                options: ["gracePeriodSeconds": 0, "preconditions": ["uid": .string(uid)]])
-        } catch  where error.code != .notFound && error.code != .conflict {
-            requeue(key, after: .milliseconds(500))
-            return
-        } catch {}
-        forget(uid)
-    }
-
     func forget(_ uid: String) {
         runtime.remove(uid: uid)
         waiting[uid] = nil
@@ -228,7 +156,11 @@ actor PodController {
         startFailures[uid] = nil
         oomKilled[uid] = nil
         oomChecked[uid] = nil
-        deadlines[uid] = nil
+        podDeadlines[uid] = nil
+        probes.retain(uid: uid, running: [])
+        stopDeadlines = stopDeadlines.filter { $0.key.uid != uid }
+        killed = killed.filter { $0.uid != uid }
+        postStartPending = postStartPending.filter { $0.uid != uid }
         lastStatus[uid] = nil
         podIPs[uid] = nil
     }

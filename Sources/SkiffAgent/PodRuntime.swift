@@ -53,8 +53,13 @@ struct PodRuntime: Sendable {
         try PodControlClient(directory: directory(uid: uid)).start(container)
     }
 
-    func signal(uid: String, container: String, signal: Int32) {
-        try? PodControlClient(directory: directory(uid: uid)).signal(container, signal)
+    func signal(_ run: ContainerRun, _ signal: Int32) {
+        try? PodControlClient(directory: directory(uid: run.uid)).signal(run.container, signal, attempt: run.attempt)
+    }
+
+    /// The spec the supervisor saved for this run, which `skiff-init exec` reads.
+    func specFile(_ run: ContainerRun) -> String {
+        directory(uid: run.uid).path + "/containers/\(run.container)-\(run.attempt)/spec.json"
     }
 
     /// Ends the pod's processes and removes everything the pod had on this node.

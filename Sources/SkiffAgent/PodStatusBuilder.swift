@@ -3,8 +3,9 @@ import SkiffAPI
 import SkiffLinux
 
 /// Computes a pod's `status` from what its supervisor reports, as kubelet does: phase,
-/// conditions, one containerStatus per container (running / waiting / terminated, with
-/// reason, exit code, restart count and the previous run as lastState).
+/// conditions, one status per container and init container (running / waiting / terminated,
+/// with reason, exit code, restart count and the previous run as lastState, started and ready
+/// from the probes).
 struct PodStatusBuilder {
     let pod: JSON
     let state: PodState?
@@ -14,27 +15,35 @@ struct PodStatusBuilder {
     let oomKilled: Set<String>
     let hostIP: String
     let podIP: String?
+    /// Running containers that have started (postStart returned, startup probe passed) and are
+    /// ready (started, readiness probe passed).
+    let started: Set<String>
+    let ready: Set<String>
+    let initialized: Bool
 
     var restartPolicy: String { pod[path: ["spec", "restartPolicy"]]?.string ?? "Always" }
 
     func build() -> JSON {
         let containers = pod[path: ["spec", "containers"]]?.array ?? []
+        let initContainers = pod[path: ["spec", "initContainers"]]?.array ?? []
         let records = Dictionary((state?.containers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var statuses: [JSON] = []
-        for container in containers {
-            let name = container["name"]?.string ?? ""
-            statuses.append(containerStatus(name: name, image: container["image"]?.string ?? "", record: records[name]))
-        }
-        let running = containers.compactMap { records[$0["name"]?.string ?? ""] }.filter(\.running)
-        let allReady = !containers.isEmpty && running.count == containers.count
+        let statuses = containers.map { containerStatus($0, record: records[$0["name"]?.string ?? ""], isInit: false) }
+        let sidecars = initContainers.filter(PodController.isSidecar)
+        // Sidecars count towards readiness (Kubernetes 1.29+); completed init containers do not.
+        let allReady =
+            !containers.isEmpty && (containers + sidecars).allSatisfy { ready.contains($0["name"]?.string ?? "") }
         let existing = pod["status"] ?? [:]
         var status: JSON = [
-            "phase": .string(phase(containers: containers, records: records)),
+            "phase": .string(phase(containers: containers, initContainers: initContainers, records: records)),
             "hostIP": .string(hostIP), "hostIPs": [["ip": .string(hostIP)]],
             "startTime": existing["startTime"] ?? .string(RFC3339.format(Date())),
             "qosClass": existing["qosClass"] ?? "BestEffort",
             "containerStatuses": .array(statuses),
         ]
+        if !initContainers.isEmpty {
+            status["initContainerStatuses"] = .array(
+                initContainers.map { containerStatus($0, record: records[$0["name"]?.string ?? ""], isInit: true) })
+        }
         if let podIP, !podIP.isEmpty {
             status["podIP"] = .string(podIP)
             status["podIPs"] = [["ip": .string(podIP)]]
@@ -42,13 +51,22 @@ struct PodStatusBuilder {
         status["conditions"] = .array(
             conditions(
                 [
-                    ("PodReadyToStartContainers", state?.sandboxRunning == true), ("Initialized", true),
+                    ("PodReadyToStartContainers", state?.sandboxRunning == true), ("Initialized", initialized),
                     ("ContainersReady", allReady), ("Ready", allReady), ("PodScheduled", true),
                 ], existing: existing["conditions"]?.array ?? []))
         return status
     }
 
-    func phase(containers: [JSON], records: [String: ContainerRecord]) -> String {
+    func phase(containers: [JSON], initContainers: [JSON], records: [String: ContainerRecord]) -> String {
+        if !initialized {
+            // An init container that failed under restartPolicy Never fails the pod.
+            let failed = initContainers.contains { container in
+                guard let record = records[container["name"]?.string ?? ""], !PodController.isSidecar(container)
+                else { return false }
+                return !record.running && record.exitCode != 0
+            }
+            return failed && restartPolicy == "Never" ? "Failed" : "Pending"
+        }
         let runs = containers.compactMap { records[$0["name"]?.string ?? ""] }
         if runs.contains(where: \.running) { return "Running" }
         guard runs.count == containers.count, !runs.isEmpty else { return "Pending" }
@@ -74,16 +92,24 @@ struct PodStatusBuilder {
             if type == "ContainersReady" || type == "Ready", !isTrue {
                 condition["reason"] = "ContainersNotReady"
             }
+            if type == "Initialized", !isTrue { condition["reason"] = "ContainersNotInitialized" }
             return condition
         }
     }
 
-    func containerStatus(name: String, image: String, record: ContainerRecord?) -> JSON {
+    func containerStatus(_ container: JSON, record: ContainerRecord?, isInit: Bool) -> JSON {
+        let name = container["name"]?.string ?? ""
+        let image = container["image"]?.string ?? ""
+        let running = record?.running == true
+        // A completed init container counts as ready, as kubelet reports it.
+        let completed =
+            isInit && !PodController.isSidecar(container) && record?.running == false && record?.exitCode == 0
         var status: JSON = [
             "name": .string(name), "image": .string(image),
             "imageID": .string("skiff://" + ImageStore.normalize(image)),
             "restartCount": .int(Int64(max(0, (record?.attempt ?? 1) - 1))),
-            "ready": .bool(record?.running == true), "started": .bool(record?.running == true),
+            "ready": .bool(completed || (running && ready.contains(name))),
+            "started": .bool(running && started.contains(name)),
             "lastState": [:],
         ]
         if let record { status["containerID"] = .string(containerID(record)) }
@@ -97,7 +123,7 @@ struct PodStatusBuilder {
                 "terminated": terminated(finished, record: record, oom: oomKilled.contains("\(name)/\(record.attempt)"))
             ]
         } else {
-            status["state"] = ["waiting": ["reason": "ContainerCreating"]]
+            status["state"] = ["waiting": ["reason": initialized && !isInit ? "ContainerCreating" : "PodInitializing"]]
         }
         if let record, let previous = record.previous {
             let oom = oomKilled.contains("\(name)/\(record.attempt - 1)")

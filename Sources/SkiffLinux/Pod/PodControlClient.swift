@@ -13,8 +13,12 @@ public struct PodControlClient: Sendable {
         return try ContainerRecord(json: reply["record"] ?? .null)
     }
 
-    public func signal(_ name: String, _ signal: Int32) throws(LinuxError) {
-        _ = try send(.object(["op": "signal", "name": .string(name), "signal": .int(Int64(signal))]))
+    /// Signals the container's first process; with `attempt`, only while that run is the one
+    /// running (a signal meant for a run that ended must not reach its successor).
+    public func signal(_ name: String, _ signal: Int32, attempt: Int? = nil) throws(LinuxError) {
+        var request: [String: JSON] = ["op": "signal", "name": .string(name), "signal": .int(Int64(signal))]
+        if let attempt { request["attempt"] = .int(Int64(attempt)) }
+        _ = try send(.object(request))
     }
 
     public func state() throws(LinuxError) -> PodState {

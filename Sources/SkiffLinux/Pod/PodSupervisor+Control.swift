@@ -5,7 +5,7 @@ import SkiffJSON
 /// The control protocol: one JSON request line, one JSON reply line per connection.
 ///
 ///     {"op":"start","container":{…ContainerSpec…}}   → {"ok":true,"record":{…}}
-///     {"op":"signal","name":"app","signal":15}       → {"ok":true}
+///     {"op":"signal","name":"app","signal":15[,"attempt":2]} → {"ok":true}
 ///     {"op":"state"}                                 → {"ok":true,"state":{…PodState…}}
 ///     {"op":"stop"}                                  → {"ok":true}, then the pod ends
 ///
@@ -42,6 +42,9 @@ extension PodSupervisor {
         case "signal":
             guard let name = request.object?["name"]?.string, let record = records[name], record.running else {
                 throw LinuxError("signal: no running container of that name", errno: ESRCH)
+            }
+            if let attempt = request.object?["attempt"]?.int, attempt != record.attempt {
+                throw LinuxError("signal: run \(attempt) of \(name) is over", errno: ESRCH)
             }
             let signal = Int32(clamping: request.object?["signal"]?.int ?? Int64(SIGTERM))
             try check("kill(\(record.pid), \(signal))") { kill(record.pid, signal) }

@@ -1,0 +1,117 @@
+import Foundation
+import SkiffAPI
+import SkiffLinux
+
+/// Stopping runs as kubelet does: the preStop hook, then SIGTERM, and when the grace period is
+/// over SIGKILL to everything in the container's cgroup at once (cgroup.kill, so no process
+/// forked meanwhile escapes). For a deleted pod, for a failed liveness or startup probe, and for
+/// a failed postStart hook.
+extension PodController {
+    static func gracePeriod(_ pod: JSON) -> Duration {
+        .seconds(max(0, pod[path: ["spec", "terminationGracePeriodSeconds"]]?.int ?? 30))
+    }
+
+    /// Starts the probes of each running run, kills the runs whose liveness or startup probe
+    /// has failed, and forgets what belonged to runs that are over.
+    func supervise(_ pod: JSON, uid: String, key: String, state: PodState) {
+        let specs =
+            (pod[path: ["spec", "initContainers"]]?.array ?? []) + (pod[path: ["spec", "containers"]]?.array ?? [])
+        var running: Set<ContainerRun> = []
+        for record in state.containers where record.running {
+            let run = run(uid, record)
+            running.insert(run)
+            guard let container = specs.first(where: { $0["name"]?.string == record.name }) else { continue }
+            let target = target(run, pid: record.pid)
+            probes.ensure(run, podKey: key, container: container, target: target)
+            if let kind = probes.failed(run) {
+                let probeGrace = Probe(kind, container: container)?.terminationGracePeriodSeconds
+                let grace = probeGrace.map { Duration.seconds(max(0, $0)) } ?? Self.gracePeriod(pod)
+                if stopDeadlines[run] == nil {
+                    logger.info(
+                        "Container \(record.name) failed \(kind.rawValue) probe, will be restarted",
+                        metadata: ["pod": "\(key)"])
+                }
+                stopContainer(container, run: run, target: target, grace: grace, key: key)
+            } else if stopDeadlines[run] != nil {
+                stopContainer(container, run: run, target: target, grace: .zero, key: key)  // kill when due
+            }
+        }
+        probes.retain(uid: uid, running: running)
+        stopDeadlines = stopDeadlines.filter { $0.key.uid != uid || running.contains($0.key) }
+        killed = killed.filter { $0.uid != uid || running.contains($0) }
+    }
+
+    /// Called on every sync until the run has exited: the first call runs preStop and then
+    /// sends SIGTERM; a call after the deadline kills the cgroup.
+    func stopContainer(_ container: JSON, run: ContainerRun, target: ActionTarget, grace: Duration, key: String) {
+        if let deadline = stopDeadlines[run] {
+            let now = ContinuousClock.now
+            if now < deadline {
+                requeue(key, after: deadline - now)
+            } else if killed.insert(run).inserted {
+                let cgroups = runtime.cgroups
+                Task.detached {
+                    cgroups.killContainer(name: run.container, uid: run.uid)
+                    self.requeue(key, after: .zero)
+                }
+            }
+            return
+        }
+        stopDeadlines[run] = ContinuousClock.now + grace
+        let hook = ContainerAction(json: container[path: ["lifecycle", "preStop"]], container: container)
+        let (runner, runtime, logger) = (self.runner, self.runtime, self.logger)
+        Task.detached {
+            if let hook, case .failure(let message) = await runner.run(hook, on: target, timeout: grace) {
+                logger.warning(
+                    "FailedPreStopHook",
+                    metadata: ["pod": "\(key)", "container": "\(run.container)", "message": "\(message)"])
+            }
+            runtime.signal(run, SIGTERM)
+        }
+        requeue(key, after: grace)
+    }
+
+    /// Graceful deletion: the pod's containers stop first, its sidecars once they have (in
+    /// reverse order, as kubelet does), all within one grace period; then whatever is left is
+    /// killed, everything the pod had here is removed, and the agent confirms the deletion to
+    /// the API server (grace period 0, the pod's uid as precondition).
+    func terminate(_ pod: JSON, uid: String, key: String) async {
+        let grace =
+            pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.int.map { Duration.seconds(max(0, $0)) }
+            ?? Self.gracePeriod(pod)
+        let now = ContinuousClock.now
+        let deadline = podDeadlines[uid] ?? now + grace
+        podDeadlines[uid] = deadline
+        let running = runtime.state(uid: uid)?.containers.filter(\.running) ?? []
+        if !running.isEmpty && now < deadline {
+            let sidecars = (pod[path: ["spec", "initContainers"]]?.array ?? []).filter(Self.isSidecar)
+            let containers = pod[path: ["spec", "containers"]]?.array ?? []
+            let mainRunning = running.contains { record in containers.contains { $0["name"]?.string == record.name } }
+            let order = mainRunning ? containers : sidecars.reversed()
+            for container in order {
+                guard let record = running.first(where: { $0.name == container["name"]?.string }) else { continue }
+                let run = run(uid, record)
+                stopContainer(
+                    container, run: run, target: target(run, pid: record.pid), grace: deadline - now, key: key)
+                if !mainRunning { break }  // one sidecar at a time
+            }
+            requeue(key, after: .milliseconds(100))
+            return
+        }
+        if !running.isEmpty {
+            let cgroups = runtime.cgroups
+            for record in running { cgroups.killContainer(name: record.name, uid: uid) }
+        }
+        runtime.remove(uid: uid)
+        let name = pod[path: ["metadata", "name"]]?.string ?? ""
+        do {
+            _ = try await client.delete(
+                Resources.pods, namespace: pod[path: ["metadata", "namespace"]]?.string, name: name,
+                options: ["gracePeriodSeconds": 0, "preconditions": ["uid": .string(uid)]])
+        } catch  where error.code != .notFound && error.code != .conflict {
+            requeue(key, after: .milliseconds(500))
+            return
+        } catch {}
+        forget(uid)
+    }
+}
