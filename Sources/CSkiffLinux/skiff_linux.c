@@ -94,6 +94,18 @@ int skiff_cloexec_from(int first) {
 
 int skiff_close_from(int first) { return (int)syscall(SYS_close_range, (unsigned int)first, ~0U, 0); }
 
+void skiff_reap_forever(void) {
+    sigset_t child;
+    sigemptyset(&child);
+    sigaddset(&child, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child, NULL);  // a blocked SIGCHLD stays pending even at SIG_DFL
+    for (;;) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
+        sigwaitinfo(&child, NULL);
+    }
+}
+
 int skiff_link_up(const char *name) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd == -1) return -1;

@@ -124,5 +124,7 @@ extension Resources {
     public static let serviceAccounts = info("serviceaccounts")
     public static let configMaps = info("configmaps")
     public static let secrets = info("secrets")
+    public static let persistentVolumeClaims = info("persistentvolumeclaims")
+    public static let persistentVolumes = info("persistentvolumes")
     public static let leases = info("leases", group: "coordination.k8s.io")
 }

@@ -182,6 +182,6 @@ struct ContainerBuilder {
                     kind: .bind, source: hostPath, destination: path,
                     readOnly: source.readOnly || mount["readOnly"]?.bool == true))
         }
-        return out
+        return out + PodFiles(podDirectory: configuration.podsDirectory + "/" + uid, pod: pod).mounts()
     }
 }

@@ -102,7 +102,7 @@ extension PodController {
         do throws(ContainerStartError) {
             if volumes == nil {
                 volumes = try await PodVolumes(
-                    podDirectory: runtime.directory(uid: uid).path, client: client, pod: pod
+                    podDirectory: runtime.directory(uid: uid).path, client: client, pod: pod, podIP: podIPs[uid]
                 ).prepare()
             }
             let builder = ContainerBuilder(

@@ -101,6 +101,8 @@ actor PodController {
             hostname: pod[path: ["spec", "hostname"]]?.string ?? name,
             hostNetwork: pod[path: ["spec", "hostNetwork"]]?.bool == true,
             hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true,
+            hostPID: pod[path: ["spec", "hostPID"]]?.bool == true,
+            shareProcessNamespace: pod[path: ["spec", "shareProcessNamespace"]]?.bool == true,
             nodeNetwork: runtime.network?.namespacePath)
     }
 

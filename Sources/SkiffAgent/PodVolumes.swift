@@ -10,11 +10,14 @@ struct MountSource: Sendable {
 }
 
 /// Prepares a pod's volumes under `pods/<uid>/volumes/<name>` (emptyDir, configMap, secret)
-/// or checks the host path (hostPath), before any container starts.
+/// or checks the host path (hostPath, and the hostPath volume a persistentVolumeClaim is bound
+/// to), and the pod's own files (PodFiles), before any container starts.
 struct PodVolumes {
     let podDirectory: String
     let client: APIClient
     let pod: JSON
+    /// For the pod's /etc/hosts; known before any container starts (kubelet's order).
+    let podIP: String?
 
     var namespace: String { pod[path: ["metadata", "namespace"]]?.string ?? "default" }
 
@@ -37,15 +40,19 @@ struct PodVolumes {
             } else if let source = volume["secret"] {
                 try await project(source, info: Resources.secrets, nameKey: "secretName", into: dir, volume: name)
                 out[name] = MountSource(path: dir, readOnly: true)
+            } else if let claim = volume["persistentVolumeClaim"] {
+                let path = try await claimedPath(claim, volume: name)
+                out[name] = MountSource(path: path, readOnly: claim["readOnly"]?.bool == true)
             } else {
                 let kind = volume.object?.keys.first { $0 != "name" } ?? "unknown"
                 throw ContainerStartError(
                     reason: "CreateContainerConfigError",
                     message:
-                        "volume \(name): type \(kind) is not supported on this node (emptyDir, hostPath, configMap, secret are)"
+                        "volume \(name): type \(kind) is not supported on this node (emptyDir, hostPath, configMap, secret, persistentVolumeClaim are)"
                 )
             }
         }
+        try PodFiles(podDirectory: podDirectory, pod: pod).prepare(volumes: self)
         return out
     }
 

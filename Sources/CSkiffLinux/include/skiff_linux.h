@@ -52,6 +52,9 @@ void skiff_reset_signals(void);
 int skiff_cloexec_from(int first);
 /// close_range(first, ~0U, 0): for a child that never execs (the sandbox process).
 int skiff_close_from(int first);
+/// Never returns: the sandbox as PID 1 of a pod's shared pid namespace, reaping every orphan
+/// the namespace hands it (SIGCHLD blocked and waited for, so no wake-up is lost).
+void skiff_reap_forever(void);
 /// Brings the network interface `name` up in the caller's network namespace (ioctl SIOCSIFFLAGS).
 int skiff_link_up(const char *name);
 

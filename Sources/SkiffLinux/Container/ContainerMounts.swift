@@ -24,7 +24,7 @@ enum ContainerMounts {
         defer { Glibc.close(rootFD) }
         try mountProc(rootFD, privileged: spec.security.privileged)
         try mount("sysfs", at: "/sys", in: rootFD, type: "sysfs", flags: noSuid | UInt(MS_RDONLY))
-        try mountDev(rootFD)
+        try mountDev(rootFD, ownShm: !spec.mounts.contains { $0.destination == "/dev/shm" })
         for volume in spec.mounts {
             try mountVolume(volume, in: rootFD)
         }
@@ -57,8 +57,9 @@ enum ContainerMounts {
     }
 
     /// A tmpfs /dev with the character devices every OCI runtime provides, bound from the
-    /// host's (mknod needs the devices cgroup to allow it), devpts for terminals, shm, mqueue.
-    static func mountDev(_ rootFD: Int32) throws(LinuxError) {
+    /// host's (mknod needs the devices cgroup to allow it), devpts for terminals, shm (unless the
+    /// pod shares one, bound over it later), mqueue.
+    static func mountDev(_ rootFD: Int32, ownShm: Bool) throws(LinuxError) {
         try mount("tmpfs", at: "/dev", in: rootFD, type: "tmpfs", flags: UInt(MS_NOSUID), data: "mode=755,size=65536k")
         for name in ["null", "zero", "full", "random", "urandom", "tty"] {
             let target = try InRoot.create(rootFD, "/dev/" + name, directory: false)
@@ -68,7 +69,11 @@ enum ContainerMounts {
         try mount(
             "devpts", at: "/dev/pts", in: rootFD, type: "devpts", flags: UInt(MS_NOSUID | MS_NOEXEC),
             data: "newinstance,ptmxmode=0666,mode=0620")
-        try mount("shm", at: "/dev/shm", in: rootFD, type: "tmpfs", flags: noSuid, data: "mode=1777,size=65536k")
+        if ownShm {
+            try mount("shm", at: "/dev/shm", in: rootFD, type: "tmpfs", flags: noSuid, data: "mode=1777,size=65536k")
+        } else {
+            _ = mkdirat(rootFD, "dev/shm", 0o1777)
+        }
         try mount("mqueue", at: "/dev/mqueue", in: rootFD, type: "mqueue", flags: noSuid)
         for (link, target) in [
             ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),

@@ -1,7 +1,8 @@
 import CSkiffLinux
 import Glibc
 
-/// The pod's "pause" process: created in the pod's new net, uts and ipc namespaces, it sets the
+/// The pod's "pause" process: created in the pod's new net, uts and ipc namespaces (and pid, when
+/// the pod shares one), it sets the
 /// hostname, brings loopback up and then only sleeps, holding the namespaces so that containers
 /// can join them and come and go. It is a child of the supervisor and dies with it.
 struct PodSandbox {
@@ -28,7 +29,9 @@ struct PodSandbox {
                 // It never execs: close what it inherited (the agent's ready pipe among them),
                 // or the agent would wait for an EOF that never comes.
                 _ = skiff_close_from(3)  // EOF on the report pipe: ready
-                // Nothing but signals wakes it; SIGTERM and SIGKILL end it (default actions).
+                // PID 1 of a shared pid namespace reaps what is orphaned there; otherwise
+                // nothing but signals wakes it; SIGTERM and SIGKILL end it (default actions).
+                if spec.sharesPodPID { skiff_reap_forever() }
                 while true { Glibc.pause() }
             } catch {
                 let message = Array("\(error.errno)\t\(error.call)".utf8)

@@ -12,13 +12,17 @@ public struct PodSandboxSpec: Sendable, Equatable {
     /// The node's network (and UTS, as Kubernetes does) instead of the pod's own.
     public var hostNetwork: Bool
     public var hostIPC: Bool
+    /// The node's pid namespace for every container (wins over `shareProcessNamespace`).
+    public var hostPID: Bool
+    /// One pid namespace for the pod, held by the sandbox as its PID 1 (kubelet's pause).
+    public var shareProcessNamespace: Bool
     /// For hostNetwork: the node's network namespace file (`/run/netns/skiff-NODE`) the sandbox
     /// joins, so "host" network means the node's, not the machine's; nil on an installed host.
     public var nodeNetwork: String?
 
     public init(
         uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false,
-        hostIPC: Bool = false,
+        hostIPC: Bool = false, hostPID: Bool = false, shareProcessNamespace: Bool = false,
         nodeNetwork: String? = nil
     ) {
         self.uid = uid
@@ -27,6 +31,8 @@ public struct PodSandboxSpec: Sendable, Equatable {
         self.hostname = hostname
         self.hostNetwork = hostNetwork
         self.hostIPC = hostIPC
+        self.hostPID = hostPID
+        self.shareProcessNamespace = shareProcessNamespace
         self.nodeNetwork = nodeNetwork
     }
 
@@ -35,6 +41,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
         self.init(
             uid: try r.string("uid"), name: try r.string("name"), namespace: try r.string("namespace"),
             hostname: try r.string("hostname"), hostNetwork: r.bool("hostNetwork"), hostIPC: r.bool("hostIPC"),
+            hostPID: r.bool("hostPID"), shareProcessNamespace: r.bool("shareProcessNamespace"),
             nodeNetwork: r.optionalString("nodeNetwork"))
     }
 
@@ -42,6 +49,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
         .compactObject([
             ("uid", .string(uid)), ("name", .string(name)), ("namespace", .string(namespace)),
             ("hostname", .string(hostname)), ("hostNetwork", .bool(hostNetwork)), ("hostIPC", .bool(hostIPC)),
+            ("hostPID", .bool(hostPID)), ("shareProcessNamespace", .bool(shareProcessNamespace)),
             ("nodeNetwork", nodeNetwork.map(JSON.string)),
         ])
     }
@@ -50,10 +58,17 @@ public struct PodSandboxSpec: Sendable, Equatable {
     var joinedNetwork: String? { hostNetwork ? nodeNetwork : nil }
 
     /// The namespace files every container joins: those the sandbox made, and the node's
-    /// network it joined.
+    /// network it joined. Not the pid namespace: that one the supervisor enters for its
+    /// children before it clones them (setns only moves a process's future children).
     var containerNamespaceFiles: [String] {
-        namespaces.map(\.file) + (joinedNetwork == nil ? [] : ["net"])
+        namespaces.map(\.file).filter { $0 != "pid" } + (joinedNetwork == nil ? [] : ["net"])
     }
+
+    /// The pod's own pid namespace, made by the sandbox and entered by every container.
+    var sharesPodPID: Bool { shareProcessNamespace && !hostPID }
+
+    /// Each container gets a pid namespace of its own unless the pod shares one or uses the node's.
+    var containerCloneFlags: Int32 { shareProcessNamespace || hostPID ? 0 : Int32(SKIFF_CLONE_NEWPID) }
 
     /// The namespaces the sandbox creates.
     var namespaces: [(flag: Int32, file: String)] {
@@ -63,6 +78,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
             out.append((Int32(SKIFF_CLONE_NEWUTS), "uts"))
         }
         if !hostIPC { out.append((Int32(SKIFF_CLONE_NEWIPC), "ipc")) }
+        if sharesPodPID { out.append((Int32(SKIFF_CLONE_NEWPID), "pid")) }
         return out
     }
 }

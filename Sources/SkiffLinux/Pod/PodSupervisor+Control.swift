@@ -73,7 +73,7 @@ extension PodSupervisor {
         let report = try Syscalls.pipe()
         let pid: pid_t
         do {
-            pid = try Syscalls.clone3(Int32(SKIFF_CLONE_NEWPID), cgroupDirectory: spec.cgroup.v2Directory)
+            pid = try Syscalls.clone3(self.spec.containerCloneFlags, cgroupDirectory: spec.cgroup.v2Directory)
         } catch {
             for fd in [output.read, output.write, errors.read, errors.write, report.read, report.write] { close(fd) }
             throw error

@@ -32,6 +32,13 @@ public final class PodSupervisor {
         _ = setsid()  // no terminal or agent process group signals reach the pod
         signalFD = try check("signalfd") { skiff_signalfd_open() }
         sandbox = try PodSandbox.start(spec)
+        if spec.sharesPodPID {
+            // Every container this supervisor clones from now on starts in the pod's pid namespace.
+            let path = "/proc/\(sandbox.pid)/ns/pid"
+            let fd = try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+            defer { Glibc.close(fd) }
+            try check("setns(\(path))") { skiff_setns(fd, Int32(SKIFF_CLONE_NEWPID)) }
+        }
         listenFD = try UnixSocket.listen(directory.controlSocket)
         try Syscalls.writeFileAtomically(directory.infraPid, "\(getpid())\n")
         persist()
