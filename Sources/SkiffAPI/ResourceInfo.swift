@@ -56,7 +56,7 @@ public enum Resources {
         ResourceInfo("", "pods", "Pod", short: ["po"], all: true, sub: ["status", "binding", "log", "exec"]),
         ResourceInfo("", "services", "Service", short: ["svc"], all: true, sub: ["status"]),
         ResourceInfo("", "endpoints", "Endpoints", short: ["ep"]),
-        ResourceInfo("", "nodes", "Node", namespaced: false, short: ["no"], sub: ["status"]),
+        ResourceInfo("", "nodes", "Node", namespaced: false, short: ["no"], sub: ["status", "proxy"]),
         ResourceInfo("", "configmaps", "ConfigMap", short: ["cm"]),
         ResourceInfo("", "secrets", "Secret"),
         ResourceInfo("", "events", "Event", short: ["ev"]),

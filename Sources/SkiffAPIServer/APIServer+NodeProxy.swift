@@ -32,6 +32,19 @@ extension APIServer {
             socket: socket, uri: "/" + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), node: nodeName)
     }
 
+    /// `GET nodes/NAME/proxy/PATH`: the agent's own API (`inspect/NS/POD` for `skiff inspect`,
+    /// `containerLogs/…`), as kube-apiserver proxies to kubelet.
+    func nodeAgentProxy(node: String, path: [String], request: APIRequest) async throws(SkiffError) -> APIResponse {
+        _ = try storedObject(Resources.nodes, namespace: nil, name: node)  // 404 for an unknown node
+        let socket = try agentSocket(node: node, pod: "")
+        var query: [String] = []
+        for (key, values) in request.query.sorted(by: { $0.key < $1.key }) {
+            for value in values { query.append("\(Self.queryEscaped(key))=\(Self.queryEscaped(value))") }
+        }
+        let uri = "/" + Self.pathEscaped(path) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return try await Self.forward(socket: socket, uri: uri, node: node)
+    }
+
     func scheduledPod(namespace: String, name: String) throws(SkiffError) -> (pod: JSON, node: String) {
         let pod = try storedObject(Resources.pods, namespace: namespace, name: name).decode()
         guard let nodeName = pod[path: ["spec", "nodeName"]]?.string, !nodeName.isEmpty else {
@@ -45,10 +58,10 @@ extension APIServer {
     func agentSocket(node nodeName: String, pod name: String) throws(SkiffError) -> String {
         let node = try? storedObject(Resources.nodes, namespace: nil, name: nodeName).decode()
         guard let socket = node?[path: ["metadata", "annotations", Self.agentSocketAnnotation]]?.string else {
+            let what = name.isEmpty ? "its agent API is" : "logs of and exec into pod \(name) are"
             throw SkiffError(
                 .serviceUnavailable,
-                "no agent serves node \"\(nodeName)\": logs of and exec into pod \(name) are available once a skiffd agent runs that node"
-            )
+                "no agent serves node \"\(nodeName)\": \(what) available once a skiffd agent runs that node")
         }
         return socket
     }

@@ -74,6 +74,8 @@ public struct APIServer: Sendable {
             return try await create(info, namespace: namespace, request: request)
         case (.collection(let info, let namespace), .delete):
             return try await deleteCollection(info, namespace: namespace, request: request)
+        case (.nodeProxy(let node, let path), .get):
+            return try await nodeAgentProxy(node: node, path: path, request: request)
         case (.object(let info, let namespace, let name, let sub), _):
             return try await object(info, namespace: namespace, name: name, subresource: sub, request: request)
         default:

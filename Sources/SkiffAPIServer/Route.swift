@@ -10,6 +10,8 @@ enum Route: Equatable {
     case resourceList(group: String, version: String)  // /api/v1, /apis/apps/v1
     case collection(ResourceInfo, namespace: String?)
     case object(ResourceInfo, namespace: String?, name: String, subresource: String?)
+    /// `/api/v1/nodes/{name}/proxy/{path…}`: a request for the node's agent, as for kubelet.
+    case nodeProxy(node: String, path: [String])
 
     static func parse(_ path: String) throws(SkiffError) -> Route {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map {
@@ -58,6 +60,9 @@ enum Route: Equatable {
             }
         }
         guard let info = Resources.find(group: group, version: version, resource: first) else { throw notFound }
+        if info.group.isEmpty, info.resource == "nodes", parts.count >= 3, parts[2] == "proxy" {
+            return .nodeProxy(node: parts[1], path: Array(parts.dropFirst(3)))
+        }
         switch parts.count {
         case 1: return .collection(info, namespace: nil)
         case 2:

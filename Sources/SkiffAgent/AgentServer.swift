@@ -40,10 +40,13 @@ struct AgentServer: HTTPResponder {
             if request.method == .post, parts.count == 4, parts[0] == "attach" {
                 return try await attach(namespace: parts[1], pod: parts[2], container: parts[3], request: request)
             }
+            if request.method == .get, parts.count == 3, parts[0] == "inspect" {
+                return try await inspect(namespace: parts[1], pod: parts[2])
+            }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
                 throw SkiffError(
                     .notFound,
-                    "the agent serves GET /containerLogs/{namespace}/{pod}/{container} and POST /exec|attach/{namespace}/{pod}/{container}"
+                    "the agent serves GET /containerLogs/{namespace}/{pod}/{container}, GET /inspect/{namespace}/{pod} and POST /exec|attach/{namespace}/{pod}/{container}"
                 )
             }
             var query: [String: String] = [:]

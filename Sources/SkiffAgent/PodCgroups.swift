@@ -19,7 +19,10 @@ struct PodCgroups: Sendable {
     /// process: into the v2 directory at clone time, and into each v1 hierarchy by itself.
     func prepareContainer(_ container: JSON, name: String, uid: String) throws(LinuxError) -> CgroupPlacement {
         let path = try cgroups.container(name, pod: uid)
-        try path.remove()  // the previous run's, now empty
+        // The previous run's: empty, unless (in a pod sharing its pid namespace) the run's
+        // children outlived its first process.
+        try? path.kill(timeoutMilliseconds: 2000)
+        try path.remove()
         let created = try cgroups.createContainer(name, pod: uid)
         try created.apply(Self.limits(container))
         let v1 = created.directories.filter { $0 != created.unifiedDirectory }
