@@ -14,6 +14,10 @@ public struct AgentConfiguration: Sendable {
     public var nodeNetns: String
     public var maxPods = 110
     public var podPidsLimit = 4096
+    /// hostUsers: false pods get 65536 host ids each from here on (`--userns-id-base`); far
+    /// above the ids of the host's users and the usual /etc/subuid ranges.
+    public var userNamespaceBase = Self.defaultUserNamespaceBase
+    public static let defaultUserNamespaceBase: UInt32 = 1 << 30
     public var backoffInitial: Duration = .seconds(10)
     public var backoffMax: Duration = .seconds(300)
     public var leaseDuration = 40

@@ -75,7 +75,10 @@ actor PodController {
         }
         let state: PodState
         do {
-            let sandbox = sandboxSpec(pod, uid: uid)
+            var sandbox = sandboxSpec(pod, uid: uid)
+            if pod[path: ["spec", "hostUsers"]]?.bool == false {
+                sandbox.userNamespace = try UserNamespaceRanges(runtime: runtime).range(for: uid)
+            }
             state = try runtime.ensureSandbox(sandbox)
             podIPs[uid] = try runtime.ensureNetwork(sandbox, state: state)
             if waiting[uid]?["*"] != nil { waiting[uid]?["*"] = nil }

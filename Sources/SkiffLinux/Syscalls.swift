@@ -17,6 +17,15 @@ public enum Syscalls {
         }
     }
 
+    /// A bind seen through the user namespace open at `fd` (hostUsers: false): ids on disk
+    /// appear as the same ids inside it, so nothing needs chowning per id range.
+    /// `target` is an open file or directory (O_PATH), so no path is resolved again.
+    public static func idmappedBind(
+        _ source: String, on target: Int32, named name: String, userNamespace fd: Int32, readOnly: Bool
+    ) throws(LinuxError) {
+        try check("idmapped mount(\(source) on \(name))") { skiff_idmapped_bind(source, target, fd, readOnly ? 1 : 0) }
+    }
+
     /// Stops mount events of this namespace from reaching the host's (and back).
     public static func makeMountsPrivate() throws(LinuxError) {
         try check("mount(make / rprivate)") { Glibc.mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) }

@@ -83,6 +83,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "pids limit of each pod.")
     var podPidsLimit: Int = 4096
 
+    @Option(
+        help:
+            "First host id of the 65536-id ranges given to hostUsers: false pods (one range per pod, up to --max-pods)."
+    )
+    var usernsIdBase: UInt32 = AgentConfiguration.defaultUserNamespaceBase
+
     @Option(help: "First restart back-off (kubelet: 10s).")
     var backoffInitial: String = "10s"
 
@@ -106,6 +112,15 @@ struct AgentCommand: AsyncParsableCommand {
         if let nodeNetns, let problem = AgentConfiguration.nodeNetnsProblem(nodeNetns) {
             throw ValidationError(problem)
         }
+        guard UInt64(usernsIdBase) + UInt64(maxPods) * 65536 <= UInt64(UInt32.max) else {
+            throw ValidationError(
+                "--userns-id-base \(usernsIdBase) leaves no room for \(maxPods) ranges of 65536 ids below 2^32: lower it or --max-pods"
+            )
+        }
+        guard usernsIdBase >= 65536 else {
+            throw ValidationError(
+                "--userns-id-base must be at least 65536, above the host's own ids (got \(usernsIdBase))")
+        }
         guard cgroupParent.hasPrefix("/") else {
             throw ValidationError("--cgroup-parent must be an absolute cgroup path such as /skiff")
         }
@@ -127,6 +142,7 @@ struct AgentCommand: AsyncParsableCommand {
         if let nodeNetns { config.nodeNetns = nodeNetns }
         config.maxPods = maxPods
         config.podPidsLimit = podPidsLimit
+        config.userNamespaceBase = usernsIdBase
         config.backoffInitial = Duration(flag: backoffInitial) ?? .seconds(10)
         config.backoffMax = Duration(flag: backoffMax) ?? .seconds(300)
         let logger = Logger(label: "skiffd.agent")

@@ -55,6 +55,10 @@ int skiff_close_from(int first);
 /// Never returns: the sandbox as PID 1 of a pod's shared pid namespace, reaping every orphan
 /// the namespace hands it (SIGCHLD blocked and waited for, so no wake-up is lost).
 void skiff_reap_forever(void);
+/// Mounts `source` on the directory or file open at `target_fd` (O_PATH will do) through an idmapped mount (open_tree(CLONE) + mount_setattr
+/// (MOUNT_ATTR_IDMAP with the user namespace `userns_fd`, read-only if asked) + move_mount): files
+/// owned by id N on disk appear as N inside that namespace. -1 with errno on failure.
+int skiff_idmapped_bind(const char *source, int target_fd, int userns_fd, int read_only);
 /// Brings the network interface `name` up in the caller's network namespace (ioctl SIOCSIFFLAGS).
 int skiff_link_up(const char *name);
 

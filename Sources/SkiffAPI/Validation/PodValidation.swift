@@ -87,6 +87,12 @@ enum PodValidation {
                 NameValidation.inclusiveRangeError(1, Int64(Int32.max)))
         }
         _ = errors.int(spec["terminationGracePeriodSeconds"], path.dot("terminationGracePeriodSeconds"))
+        // A pod's own user namespace cannot hold the node's namespaces (ValidatePodSpec's rule).
+        if errors.bool(spec["hostUsers"], path.dot("hostUsers")) == false {
+            for field in ["hostNetwork", "hostPID", "hostIPC"] where spec[field]?.bool == true {
+                errors.forbidden(path.dot(field), "when `pod.Spec.HostUsers` is false")
+            }
+        }
         _ = errors.object(spec["securityContext"], path.dot("securityContext"))
         validateTolerations(spec["tolerations"], path.dot("tolerations"), into: &errors)
         for (i, secret) in errors.objects(spec["imagePullSecrets"], path.dot("imagePullSecrets")) {

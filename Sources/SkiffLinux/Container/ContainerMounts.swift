@@ -14,19 +14,22 @@ enum ContainerMounts {
 
     static let noSuid = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-    static func assemble(_ spec: ContainerSpec) throws(LinuxError) {
+    /// With `userNamespace` (hostUsers: false) the overlay's layers and the volumes are idmapped
+    /// through it.
+    static func assemble(_ spec: ContainerSpec, userNamespace: Int32? = nil) throws(LinuxError) {
         let root = spec.rootfs
+        let layers = try Self.layers(spec, userNamespace: userNamespace)
         try Syscalls.mount(
             "overlay", on: root, type: "overlay", flags: 0,
-            data: "lowerdir=\(overlayPath(spec.image)),upperdir=\(overlayPath(spec.upperDirectory)),"
-                + "workdir=\(overlayPath(spec.workDirectory))")
+            data: "lowerdir=\(overlayPath(layers.lower)),upperdir=\(overlayPath(layers.upper)),"
+                + "workdir=\(overlayPath(layers.work))")
         let rootFD = try check("open(\(root))") { Glibc.open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) }
         defer { Glibc.close(rootFD) }
         try mountProc(rootFD, privileged: spec.security.privileged)
         try mount("sysfs", at: "/sys", in: rootFD, type: "sysfs", flags: noSuid | UInt(MS_RDONLY))
         try mountDev(rootFD, ownShm: !spec.mounts.contains { $0.destination == "/dev/shm" })
         for volume in spec.mounts {
-            try mountVolume(volume, in: rootFD)
+            try mountVolume(volume, in: rootFD, userNamespace: userNamespace)
         }
         if spec.security.readOnlyRootFilesystem {
             // Only the root mount turns read-only; volumes and /dev, /proc below it keep theirs.
@@ -83,7 +86,24 @@ enum ContainerMounts {
         }
     }
 
-    static func mountVolume(_ volume: MountSpec, in rootFD: Int32) throws(LinuxError) {
+    /// The image seen through the pod's user namespace (an idmapped mount in this private mount
+    /// namespace): its root-owned files are root's inside, so no image is chowned per id range.
+    /// The upper layer stays plain: overlayfs works in it with the mounter's (host root's)
+    /// credentials, which an idmapped upper could not represent (it would mount read-only);
+    /// files the container creates there are owned by its host ids.
+    static func layers(_ spec: ContainerSpec, userNamespace: Int32?) throws(LinuxError) -> (
+        lower: String, upper: String, work: String
+    ) {
+        guard let userNamespace else { return (spec.image, spec.upperDirectory, spec.workDirectory) }
+        let lower = spec.stateDirectory + "/idmapped-image"
+        if mkdir(lower, 0o700) != 0 && errno != EEXIST { throw LinuxError("mkdir(\(lower))") }
+        let target = try check("open(\(lower))") { Glibc.open(lower, O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        defer { Glibc.close(target) }
+        try Syscalls.idmappedBind(spec.image, on: target, named: lower, userNamespace: userNamespace, readOnly: true)
+        return (lower, spec.upperDirectory, spec.workDirectory)
+    }
+
+    static func mountVolume(_ volume: MountSpec, in rootFD: Int32, userNamespace: Int32? = nil) throws(LinuxError) {
         switch volume.kind {
         case .tmpfs:
             try mount(
@@ -93,8 +113,12 @@ enum ContainerMounts {
             var info = stat()
             try check("stat(\(volume.source))") { stat(volume.source, &info) }
             let target = try InRoot.create(rootFD, volume.destination, directory: (info.st_mode & S_IFMT) == S_IFDIR)
-            Glibc.close(target)
-            if volume.readOnly {
+            defer { Glibc.close(target) }
+            if let userNamespace {
+                try Syscalls.idmappedBind(
+                    volume.source, on: target, named: volume.destination, userNamespace: userNamespace,
+                    readOnly: volume.readOnly)
+            } else if volume.readOnly {
                 try bindReadOnly(volume.source, at: volume.destination, in: rootFD)
             } else {
                 try bind(volume.source, at: volume.destination, in: rootFD)

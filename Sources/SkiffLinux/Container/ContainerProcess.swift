@@ -6,13 +6,15 @@ import Glibc
 /// in the host's mount namespace. The order is the one LINUX-NOTES §8 measured: cgroups while
 /// the host's cgroupfs is visible → join the pod's namespaces → own mount + cgroup namespaces
 /// (the cgroup namespace after placement, so its root is the container's cgroup) → mounts →
-/// pivot_root → credentials and capabilities → no_new_privs → seccomp last → execve
+/// pivot_root → the pod's user namespace, if it has one → credentials and capabilities → no_new_privs → seccomp last → execve
 /// (`ContainerSecurity` explains the other order, when privilege escalation is allowed).
 enum ContainerProcess {
     /// What the child inherits from its supervisor besides the spec.
     struct Inherited {
         /// Namespace fds of the pod sandbox to join (net, ipc, uts), in that order; empty for `run`.
         var namespaceFDs: [Int32] = []
+        /// The pod's user namespace (hostUsers: false), entered after pivot_root.
+        var userNamespaceFD: Int32?
         /// The write end of the exec-report pipe (close-on-exec: EOF means execve succeeded).
         var reportFD: Int32
         /// Becomes stdout and stderr when set (the supervisor's log pipes).
@@ -44,12 +46,18 @@ enum ContainerProcess {
         let profile = try ContainerSecurity.seccompProfile(spec.security)
         try Syscalls.unshare(Int32(SKIFF_CLONE_NEWNS | SKIFF_CLONE_NEWCGROUP))
         try Syscalls.makeMountsPrivate()
-        try ContainerMounts.assemble(spec)
+        try ContainerMounts.assemble(spec, userNamespace: inherited.userNamespaceFD)
         if let hostname = spec.hostname {
             try Syscalls.sethostname(hostname)
             try check("link up lo") { skiff_link_up("lo") }
         }
         try Syscalls.pivotRoot(spec.rootfs)
+        if let fd = inherited.userNamespaceFD {
+            // Last of the namespaces: every mount above was made as host root; from here on
+            // the process's capabilities hold only in the pod's namespaces, and its ids are
+            // the pod's (ContainerSecurity sets them, mapped to the pod's host range).
+            try check("setns(user)") { skiff_setns(fd, Int32(SKIFF_CLONE_NEWUSER)) }
+        }
         try ContainerSecurity.apply(spec.security, profile: profile)
         try check("chdir(\(spec.workingDirectory))") { Glibc.chdir(spec.workingDirectory) }
         // Every fd the supervisor had open (other pods' pipes, its socket) closes at execve.

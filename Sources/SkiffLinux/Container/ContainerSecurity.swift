@@ -15,6 +15,8 @@ enum ContainerSecurity {
         if let profile, !noNewPrivileges { try profile.load(capabilities: capabilities) }
         try Capabilities.apply(
             capabilities, uid: security.uid, gid: security.gid, supplementaryGroups: security.supplementaryGroups)
+        // A change of effective id clears the parent-death signal (LINUX-NOTES §8.4): arm it again.
+        _ = skiff_set_pdeathsig(SIGKILL)
         if noNewPrivileges {
             try check("prctl(NO_NEW_PRIVS)") { skiff_set_no_new_privs() }
             if let profile { try profile.load(capabilities: capabilities) }

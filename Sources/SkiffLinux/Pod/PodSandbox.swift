@@ -9,6 +9,9 @@ struct PodSandbox {
     let pid: pid_t
     /// Open namespace files (close-on-exec), joined by each container before its own set-up.
     let namespaceFDs: [Int32]
+    /// hostUsers: false: the pod's user namespace, which each container enters last, after
+    /// its mounts (made as host root, with idmapped layers) and pivot_root.
+    let userNamespaceFD: Int32?
 
     static func start(_ spec: PodSandboxSpec) throws(LinuxError) -> PodSandbox {
         let namespaces = spec.namespaces
@@ -40,6 +43,19 @@ struct PodSandbox {
             }
         }
         Glibc.close(report.write)
+        if let range = spec.userNamespace {
+            // From the parent namespace, once each (LINUX-NOTES §8.2); containers join only
+            // after start returns, so none runs unmapped.
+            do {
+                try Syscalls.writeFile("/proc/\(pid)/uid_map", range.mapLine)
+                try Syscalls.writeFile("/proc/\(pid)/gid_map", range.mapLine)
+            } catch {
+                Glibc.close(report.read)
+                kill(pid, SIGKILL)
+                _ = try? Syscalls.wait(pid)
+                throw error
+            }
+        }
         let failure = ContainerProcess.awaitExec(report.read)
         Glibc.close(report.read)
         if let failure {
@@ -51,6 +67,11 @@ struct PodSandbox {
             let path = "/proc/\(pid)/ns/\(file)"
             fds.append(try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) })
         }
-        return PodSandbox(pid: pid, namespaceFDs: fds)
+        var userFD: Int32?
+        if spec.userNamespace != nil {
+            let path = "/proc/\(pid)/ns/user"
+            userFD = try check("open(\(path))") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        }
+        return PodSandbox(pid: pid, namespaceFDs: fds, userNamespaceFD: userFD)
     }
 }

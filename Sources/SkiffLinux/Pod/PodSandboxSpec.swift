@@ -16,6 +16,8 @@ public struct PodSandboxSpec: Sendable, Equatable {
     public var hostPID: Bool
     /// One pid namespace for the pod, held by the sandbox as its PID 1 (kubelet's pause).
     public var shareProcessNamespace: Bool
+    /// hostUsers: false: the pod's own user namespace, its ids 0… mapped to this host range.
+    public var userNamespace: IDRange?
     /// For hostNetwork: the node's network namespace file (`/run/netns/skiff-NODE`) the sandbox
     /// joins, so "host" network means the node's, not the machine's; nil on an installed host.
     public var nodeNetwork: String?
@@ -23,7 +25,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
     public init(
         uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false,
         hostIPC: Bool = false, hostPID: Bool = false, shareProcessNamespace: Bool = false,
-        nodeNetwork: String? = nil
+        userNamespace: IDRange? = nil, nodeNetwork: String? = nil
     ) {
         self.uid = uid
         self.name = name
@@ -33,6 +35,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
         self.hostIPC = hostIPC
         self.hostPID = hostPID
         self.shareProcessNamespace = shareProcessNamespace
+        self.userNamespace = userNamespace
         self.nodeNetwork = nodeNetwork
     }
 
@@ -42,6 +45,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
             uid: try r.string("uid"), name: try r.string("name"), namespace: try r.string("namespace"),
             hostname: try r.string("hostname"), hostNetwork: r.bool("hostNetwork"), hostIPC: r.bool("hostIPC"),
             hostPID: r.bool("hostPID"), shareProcessNamespace: r.bool("shareProcessNamespace"),
+            userNamespace: try r.object("userNamespace").map(IDRange.init(reader:)),
             nodeNetwork: r.optionalString("nodeNetwork"))
     }
 
@@ -50,6 +54,10 @@ public struct PodSandboxSpec: Sendable, Equatable {
             ("uid", .string(uid)), ("name", .string(name)), ("namespace", .string(namespace)),
             ("hostname", .string(hostname)), ("hostNetwork", .bool(hostNetwork)), ("hostIPC", .bool(hostIPC)),
             ("hostPID", .bool(hostPID)), ("shareProcessNamespace", .bool(shareProcessNamespace)),
+            (
+                "userNamespace",
+                userNamespace.map { ["hostID": .int(Int64($0.hostID)), "size": .int(Int64($0.size))] }
+            ),
             ("nodeNetwork", nodeNetwork.map(JSON.string)),
         ])
     }
@@ -61,7 +69,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
     /// network it joined. Not the pid namespace: that one the supervisor enters for its
     /// children before it clones them (setns only moves a process's future children).
     var containerNamespaceFiles: [String] {
-        namespaces.map(\.file).filter { $0 != "pid" } + (joinedNetwork == nil ? [] : ["net"])
+        namespaces.map(\.file).filter { $0 != "pid" && $0 != "user" } + (joinedNetwork == nil ? [] : ["net"])
     }
 
     /// The pod's own pid namespace, made by the sandbox and entered by every container.
@@ -73,6 +81,8 @@ public struct PodSandboxSpec: Sendable, Equatable {
     /// The namespaces the sandbox creates.
     var namespaces: [(flag: Int32, file: String)] {
         var out: [(Int32, String)] = []
+        // Created together with the others, so the pod's namespaces belong to it.
+        if userNamespace != nil { out.append((Int32(SKIFF_CLONE_NEWUSER), "user")) }
         if !hostNetwork {
             out.append((Int32(SKIFF_CLONE_NEWNET), "net"))
             out.append((Int32(SKIFF_CLONE_NEWUTS), "uts"))
@@ -81,6 +91,24 @@ public struct PodSandboxSpec: Sendable, Equatable {
         if sharesPodPID { out.append((Int32(SKIFF_CLONE_NEWPID), "pid")) }
         return out
     }
+}
+
+/// A range of host ids: ids 0..<size inside a user namespace are hostID..<hostID+size outside.
+public struct IDRange: Sendable, Equatable {
+    public var hostID: UInt32
+    public var size: UInt32
+
+    public init(hostID: UInt32, size: UInt32) {
+        self.hostID = hostID
+        self.size = size
+    }
+
+    init(reader r: SpecReader) {
+        self.init(hostID: UInt32(clamping: r.int("hostID") ?? 0), size: UInt32(clamping: r.int("size") ?? 0))
+    }
+
+    /// One line of `uid_map` / `gid_map`.
+    public var mapLine: String { "0 \(hostID) \(size)\n" }
 }
 
 /// Files of a pod's runtime directory (the agent's `pods/<uid>/`).

@@ -66,6 +66,10 @@ extension PodSupervisor {
         }
         guard sandboxRunning else { throw LinuxError("start: the pod sandbox is gone", errno: ESRCH) }
         try Syscalls.prepareStateDirectory(spec)
+        if let range = self.spec.userNamespace {
+            // The upper layer's root is the container's "/": root's inside, i.e. the range's first id.
+            try check("chown(\(spec.upperDirectory))") { chown(spec.upperDirectory, range.hostID, range.hostID) }
+        }
         // `skiff-init exec` reads it to give an exec'd process this container's settings.
         try Syscalls.writeFileAtomically(spec.specFile, spec.json.serializedString() + "\n")
         let output = try Syscalls.pipe()
@@ -82,8 +86,8 @@ extension PodSupervisor {
             ContainerProcess.run(
                 spec,
                 .init(
-                    namespaceFDs: sandbox.namespaceFDs, reportFD: report.write, stdoutFD: output.write,
-                    stderrFD: errors.write))
+                    namespaceFDs: sandbox.namespaceFDs, userNamespaceFD: sandbox.userNamespaceFD,
+                    reportFD: report.write, stdoutFD: output.write, stderrFD: errors.write))
         }
         for fd in [output.write, errors.write, report.write] { close(fd) }
         let failure = ContainerProcess.awaitExec(report.read)
