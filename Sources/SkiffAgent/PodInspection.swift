@@ -152,6 +152,7 @@ struct PodInspection {
     }
 
     static func read(_ path: String) -> String {
-        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? ""
+        // Not String(contentsOfFile:): Foundation reads a /proc file (size 0) only up to 4 KiB.
+        (Syscalls.readFile(path) ?? "").trimmingCharacters(in: .newlines)
     }
 }

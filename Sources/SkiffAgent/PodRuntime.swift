@@ -69,8 +69,17 @@ struct PodRuntime: Sendable {
         waitForExit(dir)
         network?.detach(uid: uid)
         cgroups.removePod(uid: uid)
-        unmountVolumes(dir)
-        try? FileManager.default.removeItem(atPath: dir.path)
+        // A loaded machine can leave a file being closed or a mount still busy for a moment.
+        for attempt in 0..<5 {
+            unmountVolumes(dir)
+            if (try? FileManager.default.removeItem(atPath: dir.path)) != nil
+                || !FileManager.default.fileExists(atPath: dir.path)
+            {
+                return
+            }
+            if attempt < 4 { usleep(100_000) }
+        }
+        logger.warning("cannot remove pod directory", metadata: ["directory": "\(dir.path)"])
     }
 
     /// Waits (bounded) for the supervisor named in `infra.pid` to end.
@@ -82,20 +91,23 @@ struct PodRuntime: Sendable {
             if !isSupervisor(pid, dir) { return }
             usleep(10_000)
         }
-        if isSupervisor(pid, dir) { kill(pid, SIGKILL) }
+        guard isSupervisor(pid, dir) else { return }
+        kill(pid, SIGKILL)
+        for _ in 0..<200 where isSupervisor(pid, dir) { usleep(10_000) }
     }
 
     /// True while `pid` is alive and still the skiff-init of this pod (pids are reused).
     func isSupervisor(_ pid: Int32, _ dir: PodDirectory) -> Bool {
         guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let stat = Syscalls.readFile("/proc/\(pid)/stat") ?? ""
         if stat.contains(") Z ") { return false }  // a zombie waiting for the reaper
         return String(decoding: cmdline, as: UTF8.self).contains(dir.path)
     }
 
     /// Memory-backed emptyDir volumes are tmpfs mounts the agent made; they go with the pod.
     func unmountVolumes(_ dir: PodDirectory) {
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        // Not String(contentsOfFile:): Foundation reads a /proc file (size 0) only up to 4 KiB.
+        let mounts = Syscalls.readFile("/proc/self/mountinfo") ?? ""
         for line in mounts.split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields.count > 4, fields[4].hasPrefix(dir.path + "/") { umount2(String(fields[4]), Int32(MNT_DETACH)) }

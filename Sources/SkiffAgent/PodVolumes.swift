@@ -67,7 +67,7 @@ struct PodVolumes {
 
     /// `medium: Memory`: a tmpfs the agent mounts under the pod's directory (removed with the pod).
     func mountTmpfs(_ path: String, sizeLimit: String?) throws(ContainerStartError) {
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let mounts = Syscalls.readFile("/proc/self/mountinfo") ?? ""
         if mounts.contains(" \(path) ") { return }
         var options = "mode=1777"
         if let sizeLimit, let bytes = (try? Quantity(parsing: sizeLimit))?.value { options += ",size=\(bytes)" }

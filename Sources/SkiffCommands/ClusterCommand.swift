@@ -83,7 +83,7 @@ struct ClusterUpCommand: AsyncParsableCommand {
 
     /// A daemon that died while we wait for it: say so with the end of its log.
     static func checkAlive(_ pid: Int32, _ name: String, log path: String) throws {
-        guard kill(pid, 0) != 0 else { return }
+        guard !ClusterProcesses.isRunning(pid) else { return }
         let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         throw CLIError(
             "\(name) exited during start-up; last log lines:\n"

@@ -23,7 +23,7 @@ enum ClusterProcesses {
     /// The pid in `pidFile`, if that process is alive and is a skiffd serving `dataDir`.
     static func runningPid(_ pidFile: String, dataDir: String) -> Int32? {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0,
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, isRunning(pid),
             let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))
         else { return nil }
         let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
@@ -63,10 +63,19 @@ enum ClusterProcesses {
     static func stop(_ pid: Int32) async throws {
         kill(pid, SIGTERM)
         for _ in 0..<100 {
-            if kill(pid, 0) != 0 { return }
+            if !isRunning(pid) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(pid, SIGKILL)
-        for _ in 0..<50 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        for _ in 0..<50 where isRunning(pid) { try await Task.sleep(for: .milliseconds(100)) }
+    }
+
+    /// Alive and not a zombie: a daemon that exited stays a zombie until whoever adopted it
+    /// reaps it, and some PID 1s (a container's init) take tens of seconds to (LINUX-NOTES §8.10).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].hasPrefix(") Z")
     }
 }

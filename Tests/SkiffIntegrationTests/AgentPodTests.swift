@@ -1,6 +1,7 @@
 import Foundation
 import SkiffAPI
 import SkiffClient
+import SkiffLinux
 import Testing
 
 /// Real pods through the real master and agent: the agent registers its node, the interim
@@ -224,7 +225,7 @@ struct AgentPodTests {
                 }
             }
             #expect(agent.podDirectories().isEmpty)
-            let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+            let mounts = try #require(Syscalls.readFile("/proc/self/mountinfo"))  // whole, unlike String(contentsOfFile:)
             #expect(!mounts.contains(uid), "no mount of the pod is left")
             #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified\(agent.cgroupParent)/pod-\(uid)"))
             let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
