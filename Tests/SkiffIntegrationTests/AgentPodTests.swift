@@ -225,7 +225,8 @@ struct AgentPodTests {
                 }
             }
             #expect(agent.podDirectories().isEmpty)
-            let mounts = try #require(Syscalls.readFile("/proc/self/mountinfo"))  // whole, unlike String(contentsOfFile:)
+            // Whole, unlike String(contentsOfFile:), which stops at 4 KiB of a /proc file.
+            let mounts = try #require(Syscalls.readFile("/proc/self/mountinfo"))
             #expect(!mounts.contains(uid), "no mount of the pod is left")
             #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified\(agent.cgroupParent)/pod-\(uid)"))
             let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }

@@ -75,7 +75,8 @@ struct ContainerRunnerTests {
         let (status, output) = try runContainer(["sh", "-c", "echo $GREETING"], env: ["GREETING=hello-skiff"])
         #expect(status == 0, "\(output)")
         #expect(output.contains("hello-skiff"))
-        let mounts = try #require(Syscalls.readFile("/proc/self/mountinfo"))  // whole, unlike String(contentsOfFile:)
+        // Whole, unlike String(contentsOfFile:), which stops at 4 KiB of a /proc file.
+        let mounts = try #require(Syscalls.readFile("/proc/self/mountinfo"))
         #expect(!mounts.contains("skiff-ct-"))
     }
 }
