@@ -8,8 +8,11 @@ LISTEN ?= 127.0.0.1:6443
 TOOLS := $(CURDIR)/.tools
 DEB_PACKAGES := libsqlite3-dev python3-venv libseccomp-dev libcap-dev zlib1g-dev
 BIN := $(CURDIR)/.build/debug
+# skiff-init with the Swift runtime linked in: no Swift shared library to load on each
+# container start (LINUX-NOTES §6). Its own scratch path, so it never mixes with .build.
+INIT_STATIC := $(CURDIR)/.build-static/release/skiff-init
 
-.PHONY: build rootfs run stop test bench fmt lint deps client-tools
+.PHONY: build init-static rootfs run stop test bench fmt lint deps client-tools
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -21,6 +24,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
+init-static: deps
+	$(SWIFT) build -c release --product skiff-init --static-swift-stdlib --scratch-path $(CURDIR)/.build-static
+
 # The real clients the tests drive: kubectl 1.20 from Debian (extracted, never installed over
 # /usr/bin/kubectl) and the official Python client in a venv. kubectl 1.30/1.33 ship with the machine.
 client-tools: deps
@@ -31,20 +37,27 @@ client-tools: deps
 rootfs:
 	bash rootfs/build.sh $(CURDIR)/rootfs/images
 
-run: build rootfs
-	$(BIN)/skiff cluster up --data-dir $(DATA) --listen $(LISTEN)
+run: build init-static rootfs
+	$(BIN)/skiff cluster up --data-dir $(DATA) --listen $(LISTEN) --agent-arg=--init-path=$(INIT_STATIC)
 
 stop:
 	@if [ -x $(BIN)/skiff ]; then $(BIN)/skiff cluster down --data-dir $(DATA); else echo "nothing built, nothing running"; fi
 
-test: deps client-tools rootfs
+# The agents the tests start run the static skiff-init that `make run` uses (SKIFF_INIT).
+test: deps client-tools rootfs init-static
 	$(SWIFT) build --build-tests
-	SKIFF_TOOLS=$(TOOLS) $(SWIFT) test --skip-build
+	SKIFF_TOOLS=$(TOOLS) SKIFF_INIT=$(INIT_STATIC) $(SWIFT) test --skip-build
 
-bench: deps
-	$(SWIFT) build -c release --product skiffd
-	$(SWIFT) build -c release --product skiff-bench
-	$(CURDIR)/.build/release/skiff-bench --skiffd $(CURDIR)/.build/release/skiffd
+# The master's figures, then the node's: container start beside crun and runc (Debian packages,
+# the measured anchors), pod startup and the agent's memory and CPU, on release builds (as root).
+# BENCH_ARGS=--no-node skips the node part; BENCH_BUILD picks the SwiftPM scratch directory.
+bench: DEB_PACKAGES += crun runc
+bench: BENCH_BUILD ?= $(CURDIR)/.build
+bench: deps rootfs init-static
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product skiffd
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product skiff-bench
+	$(BENCH_BUILD)/release/skiff-bench --skiffd $(BENCH_BUILD)/release/skiffd \
+		--skiff-init $(INIT_STATIC) --image-dir $(CURDIR)/rootfs/images $(BENCH_ARGS)
 
 fmt:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift

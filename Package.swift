@@ -129,7 +129,8 @@ let package = Package(
         .executableTarget(
             name: "skiff-bench",
             dependencies: [
-                "SkiffAPI", "SkiffClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SkiffAPI", "SkiffClient", "SkiffLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

@@ -1,66 +1,80 @@
 import ArgumentParser
 import Foundation
-import SkiffAPI
-import SkiffClient
 
-/// `make bench`: the API server's latency and memory, measured over the Unix socket against a
-/// release `skiffd master`, printed beside the targets and Kubernetes' published SLO.
+/// `make bench`: the API server's latency and memory against a release `skiffd master`, then the
+/// node's: container start beside crun and runc, pod startup, and the agent's memory and idle
+/// CPU against a release `skiffd agent`. One table; each row beside its target and its anchor.
 ///
-/// No anchor runs here: a real kube-apiserver needs etcd and images this machine does not
-/// have, so the Kubernetes figure is quoted (API call latency SLO, 1 s p99 for single-object
-/// calls, 30 s for lists), not measured.
+/// Anchors: crun and runc are measured here, in the same run, on the same rootfs. Kubernetes'
+/// figures are quoted, not measured: a real kube-apiserver and kubelet need etcd, a container
+/// runtime and images this machine does not have.
 @main
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "skiff-bench")
+    static let configuration = CommandConfiguration(
+        commandName: "skiff-bench", subcommands: [RunBenchmarks.self, StartTimer.self],
+        defaultSubcommand: RunBenchmarks.self)
+}
+
+struct RunBenchmarks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the benchmarks and print the table (the default).")
 
     @Option(help: "The skiffd executable to measure.") var skiffd: String
+    @Option(help: "The skiff-init executable (default: beside skiffd).") var skiffInit: String?
+    @Option(help: "Image directory holding busybox:latest (`make rootfs`).") var imageDir = "rootfs/images"
     @Option(help: "Requests per second for the GET and create runs.") var rate: Int = 200
     @Option(help: "Seconds per rate-limited run.") var seconds: Int = 5
+    @Option(help: "Container starts per runtime.") var startRuns = 100
+    @Option(help: "Pods started one after another on the node.") var pods = 100
+    @Option(help: "Pods on the node at the end.") var totalPods = 500
+    @Flag(help: "Skip the master benchmarks.") var noMaster = false
+    @Flag(help: "Skip the node benchmarks (container start, pods, agent).") var noNode = false
+
+    func validate() throws {
+        guard startRuns > 0, pods > 0, totalPods >= pods else {
+            throw ValidationError("--start-runs and --pods must be positive, --total-pods at least --pods")
+        }
+    }
 
     func run() async throws {
-        let master = try BenchMaster(skiffd: skiffd)
-        defer { master.stop() }
-        try await master.waitReady()
-        let client = try APIClient(endpoint: .unixSocket(path: master.socket))
-        let pods = Resources.lookup("pods")!
+        // Absolute paths: the agent gets skiff-init's on its command line.
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        let skiffd = absolute(skiffd)
+        var sections: [(name: String, run: () async throws -> [Row])] = []
+        if !noMaster {
+            let master = MasterBench(skiffd: skiffd, rate: rate, seconds: seconds)
+            sections.append(("master benchmarks", master.rows))
+        }
+        if !noNode {
+            let node = NodeBench(
+                skiffd: skiffd,
+                skiffInit: absolute(
+                    skiffInit ?? URL(fileURLWithPath: skiffd).deletingLastPathComponent().path + "/skiff-init"),
+                imageDir: absolute(imageDir), startRuns: startRuns,
+                sequentialPods: pods, totalPods: totalPods)
+            sections.append(("container start", node.startRows))
+            sections.append(("pods on the node", node.podRows))
+        }
+        // A failed section becomes a row (the whole error on stderr); the others still run.
         var rows: [Row] = []
-
-        let creates = try await Measure.atRate(rate, seconds: seconds) { i in
-            _ = try await client.create(pods, namespace: "default", object: Fixture.pod("c\(i)"))
+        var failed = false
+        for section in sections {
+            do {
+                rows += try await section.run()
+            } catch {
+                failed = true
+                let partial = error as? PartialFailure
+                rows += partial?.rows ?? []
+                FileHandle.standardError.write(Data("skiff-bench: \(section.name) failed: \(error)\n".utf8))
+                let summary = "\(error)".split(separator: "\n").first.map { String($0.prefix(200)) } ?? ""
+                rows.append(
+                    Row(
+                        section.name, measured: "FAILED: " + summary.replacingOccurrences(of: "|", with: "/"),
+                        target: "", anchor: ""))
+                rows += partial?.trailer ?? []
+            }
         }
-        rows.append(Row("create pod, p99 at \(rate)/s", creates.p99, target: "≤ 10 ms", slo: "1 s p99 (quoted)"))
-        rows.append(Row("create pod, p50 at \(rate)/s", creates.p50, target: "", slo: ""))
-
-        let total = creates.count
-        let gets = try await Measure.atRate(rate, seconds: seconds) { i in
-            _ = try await client.send("GET", "/api/v1/namespaces/default/pods/c\(i % total)")
-        }
-        rows.append(Row("get pod, p99 at \(rate)/s", gets.p99, target: "≤ 2 ms", slo: "1 s p99 (quoted)"))
-        rows.append(Row("get pod, p50 at \(rate)/s", gets.p50, target: "", slo: ""))
-
-        // Exactly 1,000 pods for the list.
-        try await Fixture.fill(client, pods, namespace: "default", prefix: "c", from: total, to: 1000)
-        let lists = try await Measure.repeated(20) {
-            let response = try await client.send("GET", "/api/v1/namespaces/default/pods")
-            precondition(((try? response.json["items"]?.array?.count) ?? 0) >= 1000)
-        }
-        rows.append(Row("list 1,000 pods (JSON), p99", lists.p99, target: "≤ 50 ms", slo: "30 s p99 (quoted)"))
-        let tables = try await Measure.repeated(20) {
-            _ = try await client.send(
-                "GET", "/api/v1/namespaces/default/pods", accept: "application/json;as=Table;v=v1;g=meta.k8s.io")
-        }
-        rows.append(Row("list 1,000 pods (Table), p99", tables.p99, target: "", slo: "30 s p99 (quoted)"))
-
-        let fanout = try await WatchFanout.measure(client: client, watchers: 100, changes: 30)
-        rows.append(
-            Row("watch, 100 subscribers, change seen by all, p99", fanout.p99, target: "≤ 20 ms", slo: "none published")
-        )
-
-        try await Fixture.fill(
-            client, Resources.lookup("configmaps")!, namespace: "default", prefix: "m", from: 0, to: 9000)
-        let busy = master.rssMegabytes()
-        // Steady state: the master trims its heap within 10 s of the last write.
-        try await Task.sleep(for: .seconds(15))
-        print(Report.render(rows, rss: master.rssMegabytes(), busyRSS: busy))
+        print(Report.render(rows))
+        if failed { throw ExitCode.failure }
     }
 }

@@ -2,17 +2,29 @@ import Foundation
 import SkiffAPI
 import SkiffClient
 
+/// One line of the printed table: what was measured, the figure, Skiff's target and the anchor
+/// it is read against (a quoted Kubernetes figure, or another runtime measured in this run).
 struct Row {
     var name: String
-    var milliseconds: Double
+    var measured: String
     var target: String
-    var slo: String
+    var anchor: String
+
     init(_ name: String, _ ms: Double, target: String, slo: String) {
-        self.name = name
-        self.milliseconds = ms
-        self.target = target
-        self.slo = slo
+        self.init(name, measured: Format.ms(ms), target: target, anchor: slo)
     }
+
+    init(_ name: String, measured: String, target: String, anchor: String) {
+        self.name = name
+        self.measured = measured
+        self.target = target
+        self.anchor = anchor
+    }
+}
+
+enum Format {
+    static func ms(_ value: Double) -> String { String(format: "%.2f ms", value) }
+    static func percentiles(_ l: Latencies) -> String { "p50 \(ms(l.p50)), p99 \(ms(l.p99))" }
 }
 
 struct Latencies {

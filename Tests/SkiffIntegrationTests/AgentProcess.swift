@@ -22,7 +22,9 @@ final class AgentProcess: @unchecked Sendable {
         nodeName = "node-" + suffix
         directory = master.directory + "/" + nodeName
         cgroupParent = "/skiff/t-" + suffix
-        self.extraArguments = ["--backoff-initial", backoffInitial, "--backoff-max", "4s"] + extraArguments
+        self.extraArguments =
+            ["--backoff-initial", backoffInitial, "--backoff-max", "4s"]
+            + (Checkout.initPath.map { ["--init-path", $0] } ?? []) + extraArguments
         try start()
     }
 

@@ -11,6 +11,9 @@ enum Checkout {
     static var skiffd: String { binaries.appendingPathComponent("skiffd").path }
     static var skiff: String { binaries.appendingPathComponent("skiff").path }
     static var images: String { root.appendingPathComponent("rootfs/images").path }
+    /// The skiff-init agents run: `make test` passes the static build (SKIFF_INIT); else the
+    /// one beside skiffd.
+    static var initPath: String? { ProcessInfo.processInfo.environment["SKIFF_INIT"] }
     static var tools: String {
         ProcessInfo.processInfo.environment["SKIFF_TOOLS"] ?? root.appendingPathComponent(".tools").path
     }

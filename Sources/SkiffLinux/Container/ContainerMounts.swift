@@ -4,13 +4,13 @@ import Glibc
 /// Builds a container's filesystem view under `rootfs` before pivot_root: the overlay root,
 /// volumes, /proc (with masked and read-only paths), read-only /sys, a minimal /dev.
 /// Runs in the container's own, private mount namespace, so nothing here reaches the host.
-enum ContainerMounts {
+public enum ContainerMounts {
     /// /proc and /sys entries that reveal or change the host; hidden as Docker/OCI runtimes do.
-    static let maskedPaths = [
+    public static let maskedPaths = [
         "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
         "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
     ]
-    static let readOnlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+    public static let readOnlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
 
     static let noSuid = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
