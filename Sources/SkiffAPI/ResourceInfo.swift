@@ -126,5 +126,6 @@ extension Resources {
     public static let secrets = info("secrets")
     public static let persistentVolumeClaims = info("persistentvolumeclaims")
     public static let persistentVolumes = info("persistentvolumes")
+    public static let events = info("events")
     public static let leases = info("leases", group: "coordination.k8s.io")
 }

@@ -87,6 +87,11 @@ extension PodController {
             let readyAt = finished + Self.nanoseconds(backoff(restarts: record.attempt))
             let now = Timestamp.now()
             if now < readyAt {
+                if waiting[uid]?[name]?.reason != "CrashLoopBackOff" {  // once per back-off, not per sync
+                    events.post(
+                        pod, container: name, .warning, "BackOff",
+                        "Back-off restarting failed container \(name) in pod \(key)")
+                }
                 waiting[uid, default: [:]][name] = (
                     "CrashLoopBackOff", "back-off restarting failed container \(name) in pod \(key)"
                 )
@@ -119,10 +124,12 @@ extension PodController {
             waiting[uid]?[name] = nil
             nextAttempt[uid]?[name] = nil
             startFailures[uid]?[name] = nil
+            postStartEvents(container, pod: pod)
             runPostStart(container, run: run(uid, started), pid: started.pid, pod: pod, key: key)
             return true
         } catch {
             waiting[uid, default: [:]][name] = (error.reason, error.message)
+            events.post(pod, container: name, .warning, "Failed", "Error: \(error.reason): \(error.message)")
             let failures = (startFailures[uid]?[name] ?? 0) + 1
             startFailures[uid, default: [:]][name] = failures
             let delay = backoff(restarts: failures)
@@ -156,9 +163,27 @@ extension PodController {
             logger.warning(
                 "FailedPostStartHook",
                 metadata: ["pod": "\(key)", "container": "\(run.container)", "message": "\(message)"])
-            stopContainer(container, run: run, target: target, grace: Self.gracePeriod(pod), key: key)
+            events.post(
+                pod, container: run.container, .warning, "FailedPostStartHook", "PostStart hook failed: \(message)")
+            stopContainer(
+                container, run: run, pod: pod, target: target, grace: Self.gracePeriod(pod), key: key,
+                why: "Container \(run.container) failed its postStart hook, will be restarted")
         }
         requeue(key, after: .zero)
+    }
+
+    /// Pulled, Created, Started, as kubelet reports a start. Images are local: every pull policy
+    /// uses the image directory's copy, and `Always` says so rather than pretend to pull.
+    func postStartEvents(_ container: JSON, pod: JSON) {
+        let name = container["name"]?.string ?? ""
+        let image = container["image"]?.string ?? ""
+        let pulled =
+            container["imagePullPolicy"]?.string == "Always"
+            ? "imagePullPolicy Always: there is no registry to pull from; using the local image \"\(image)\" (\(ImageStore.normalize(image)))"
+            : "Container image \"\(image)\" already present on machine"
+        events.post(pod, container: name, .normal, "Pulled", pulled)
+        events.post(pod, container: name, .normal, "Created", "Created container: \(name)")
+        events.post(pod, container: name, .normal, "Started", "Started container \(name)")
     }
 
     func target(_ run: ContainerRun, pid: Int32) -> ActionTarget {

@@ -22,18 +22,15 @@ extension PodController {
             running.insert(run)
             guard let container = specs.first(where: { $0["name"]?.string == record.name }) else { continue }
             let target = target(run, pid: record.pid)
-            probes.ensure(run, podKey: key, container: container, target: target)
+            probes.ensure(run, pod: pod, podKey: key, container: container, target: target)
             if let kind = probes.failed(run) {
                 let probeGrace = Probe(kind, container: container)?.terminationGracePeriodSeconds
                 let grace = probeGrace.map { Duration.seconds(max(0, $0)) } ?? Self.gracePeriod(pod)
-                if stopDeadlines[run] == nil {
-                    logger.info(
-                        "Container \(record.name) failed \(kind.rawValue) probe, will be restarted",
-                        metadata: ["pod": "\(key)"])
-                }
-                stopContainer(container, run: run, target: target, grace: grace, key: key)
+                let why = "Container \(record.name) failed \(kind.rawValue) probe, will be restarted"
+                stopContainer(container, run: run, pod: pod, target: target, grace: grace, key: key, why: why)
             } else if stopDeadlines[run] != nil {
-                stopContainer(container, run: run, target: target, grace: .zero, key: key)  // kill when due
+                // Kill when due.
+                stopContainer(container, run: run, pod: pod, target: target, grace: .zero, key: key, why: "")
             }
         }
         probes.retain(uid: uid, running: running)
@@ -43,7 +40,10 @@ extension PodController {
 
     /// Called on every sync until the run has exited: the first call runs preStop and then
     /// sends SIGTERM; a call after the deadline kills the cgroup.
-    func stopContainer(_ container: JSON, run: ContainerRun, target: ActionTarget, grace: Duration, key: String) {
+    func stopContainer(
+        _ container: JSON, run: ContainerRun, pod: JSON, target: ActionTarget, grace: Duration, key: String,
+        why: String
+    ) {
         if let deadline = stopDeadlines[run] {
             let now = ContinuousClock.now
             if now < deadline {
@@ -58,13 +58,17 @@ extension PodController {
             return
         }
         stopDeadlines[run] = ContinuousClock.now + grace
+        logger.info("\(why)", metadata: ["pod": "\(key)"])
+        events.post(pod, container: run.container, .normal, "Killing", why)
         let hook = ContainerAction(json: container[path: ["lifecycle", "preStop"]], container: container)
-        let (runner, runtime, logger) = (self.runner, self.runtime, self.logger)
+        let (runner, runtime, logger, events) = (self.runner, self.runtime, self.logger, self.events)
         Task.detached {
             if let hook, case .failure(let message) = await runner.run(hook, on: target, timeout: grace) {
                 logger.warning(
                     "FailedPreStopHook",
                     metadata: ["pod": "\(key)", "container": "\(run.container)", "message": "\(message)"])
+                events.post(
+                    pod, container: run.container, .warning, "FailedPreStopHook", "PreStop hook failed: \(message)")
             }
             runtime.signal(run, SIGTERM)
         }
@@ -92,7 +96,8 @@ extension PodController {
                 guard let record = running.first(where: { $0.name == container["name"]?.string }) else { continue }
                 let run = run(uid, record)
                 stopContainer(
-                    container, run: run, target: target(run, pid: record.pid), grace: deadline - now, key: key)
+                    container, run: run, pod: pod, target: target(run, pid: record.pid), grace: deadline - now,
+                    key: key, why: "Stopping container \(record.name)")
                 if !mainRunning { break }  // one sidecar at a time
             }
             requeue(key, after: .milliseconds(100))

@@ -32,6 +32,7 @@ actor PodController {
     var postStartPending: Set<ContainerRun> = []
     let runner: ActionRunner
     let probes: ProbeWorkers
+    let events: EventRecorder
     var lastStatus: [String: JSON] = [:]
     /// The address of each pod uid, known once its sandbox is on the pod network.
     var podIPs: [String: String] = [:]
@@ -53,7 +54,10 @@ actor PodController {
         self.logger = logger
         self.hostIP = hostIP
         runner = ActionRunner(initPath: configuration.initPath, nodeNetwork: runtime.network?.namespacePath)
-        probes = ProbeWorkers(runner: runner, logger: logger) { [queue] key in Task { await queue.add(key) } }
+        events = EventRecorder(client: client, nodeName: configuration.nodeName, logger: logger)
+        probes = ProbeWorkers(runner: runner, events: events, logger: logger) { [queue] key in
+            Task { await queue.add(key) }
+        }
     }
 
     func sync(_ key: String) async {
@@ -162,6 +166,7 @@ actor PodController {
         oomKilled[uid] = nil
         oomChecked[uid] = nil
         podDeadlines[uid] = nil
+        Task { [events] in await events.forget(uid: uid) }
         probes.retain(uid: uid, running: [])
         stopDeadlines = stopDeadlines.filter { $0.key.uid != uid }
         killed = killed.filter { $0.uid != uid }

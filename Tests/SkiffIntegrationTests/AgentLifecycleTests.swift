@@ -14,6 +14,12 @@ struct AgentLifecycleTests {
         return (pod[path: ["status", field]]?.array ?? []).first { $0["name"]?.string == container }
     }
 
+    /// The Events about a pod, as `kubectl describe` lists them.
+    static func events(_ client: APIClient, _ pod: String) async throws -> [JSON] {
+        try await client.list(Resources.events, namespace: "default", fieldSelector: "involvedObject.name=\(pod)")
+            .items
+    }
+
     static func condition(_ pod: JSON, _ type: String) -> String? {
         (pod[path: ["status", "conditions"]]?.array ?? []).first { $0["type"]?.string == type }?["status"]?.string
     }
@@ -102,6 +108,7 @@ struct AgentLifecycleTests {
             gated["readinessProbe"] = ["exec": ["command": ["cat", "/gate/ready"]], "periodSeconds": 1]
             gated["volumeMounts"] = [["name": "gate", "mountPath": "/gate"]]
             var web = P.container("web", "exec httpd -f -p 8081 -h /etc").object ?? [:]
+            web["imagePullPolicy"] = "Always"
             web["readinessProbe"] = ["tcpSocket": ["port": 8081], "periodSeconds": 1]
             _ = try await client.create(
                 Resources.pods, namespace: "default",
@@ -140,6 +147,23 @@ struct AgentLifecycleTests {
             // sh as PID 1 ignores SIGTERM: the run ended by cgroup.kill when its 2 s grace ran out.
             #expect(restarted?[path: ["lastState", "terminated", "exitCode"]]?.int == 137, "\(restarted ?? nil)")
             #expect(agent.log.contains("failed liveness probe"), "the agent says why it restarted the container")
+            let sickEvents = try await Self.events(client, "sick")
+            #expect(
+                sickEvents.contains {
+                    $0["reason"] == "Unhealthy" && $0["message"]?.string?.hasPrefix("Liveness probe failed: ") == true
+                        && $0["type"] == "Warning"
+                        && $0[path: ["involvedObject", "fieldPath"]] == "spec.containers{app}"
+                }, "\(sickEvents)")
+            #expect(
+                sickEvents.contains { $0["reason"] == "Killing" && $0["message"]?.string?.contains("liveness") == true }
+            )
+            let gatedEvents = try await Self.events(client, "gated")
+            #expect(
+                gatedEvents.contains {
+                    $0["reason"] == "Pulled" && $0["message"]?.string?.contains("imagePullPolicy Always") == true
+                }, "Always says there is nothing to pull: \(gatedEvents)")
+            #expect(
+                gatedEvents.contains { $0["reason"] == "Started" && $0[path: ["source", "component"]] == "kubelet" })
         }
     }
 
@@ -194,6 +218,9 @@ struct AgentLifecycleTests {
                 (Self.status(try await P.get(client, "badhook"), "app")?["restartCount"]?.int ?? 0) >= 1
             }
             #expect(agent.log.contains("FailedPostStartHook"))
+            try await eventually("a FailedPostStartHook event") {
+                try await Self.events(client, "badhook").contains { $0["reason"] == "FailedPostStartHook" }
+            }
         }
     }
 }

@@ -22,12 +22,14 @@ final class ProbeWorkers: Sendable {
     }
     private let table = Mutex(Table())
     let runner: ActionRunner
+    let events: EventRecorder
     let logger: Logger
     /// Requeues the pod with this key.
     let changed: @Sendable (String) -> Void
 
-    init(runner: ActionRunner, logger: Logger, changed: @escaping @Sendable (String) -> Void) {
+    init(runner: ActionRunner, events: EventRecorder, logger: Logger, changed: @escaping @Sendable (String) -> Void) {
         self.runner = runner
+        self.events = events
         self.logger = logger
         self.changed = changed
     }
@@ -47,14 +49,14 @@ final class ProbeWorkers: Sendable {
     }
 
     /// Starts the probes of a running container's run, once.
-    func ensure(_ run: ContainerRun, podKey: String, container: JSON, target: ActionTarget) {
+    func ensure(_ run: ContainerRun, pod: JSON, podKey: String, container: JSON, target: ActionTarget) {
         let probes = Probe.Kind.allCases.compactMap { kind in Probe(kind, container: container).map { (kind, $0) } }
         guard !probes.isEmpty else { return }
         table.withLock { table in
             guard table.tasks[run] == nil else { return }
             table.verdicts[run] = Dictionary(uniqueKeysWithValues: probes.map { ($0.0, Verdict.unknown) })
             table.tasks[run] = probes.map { kind, probe in
-                Task { await self.probe(run, kind, probe, podKey: podKey, target: target) }
+                Task { await self.probe(run, kind, probe, pod: pod, podKey: podKey, target: target) }
             }
         }
     }
@@ -72,7 +74,9 @@ final class ProbeWorkers: Sendable {
     /// kubelet's worker: wait out the initial delay, then probe every period; a verdict changes
     /// after `successThreshold` successes or `failureThreshold` failures in a row. Liveness and
     /// readiness wait while a startup probe has not succeeded; a startup probe stops once it has.
-    func probe(_ run: ContainerRun, _ kind: Probe.Kind, _ probe: Probe, podKey: String, target: ActionTarget) async {
+    func probe(_ run: ContainerRun, _ kind: Probe.Kind, _ probe: Probe, pod: JSON, podKey: String, target: ActionTarget)
+        async
+    {
         try? await Task.sleep(for: probe.initialDelay)
         var successes = 0
         var failures = 0
@@ -91,6 +95,8 @@ final class ProbeWorkers: Sendable {
                     logger.info(
                         "\(kind.title) probe failed",
                         metadata: ["pod": "\(podKey)", "container": "\(run.container)", "message": "\(message)"])
+                    events.post(
+                        pod, container: run.container, .warning, "Unhealthy", "\(kind.title) probe failed: \(message)")
                     if failures >= probe.failureThreshold { record(run, kind, .failure, podKey: podKey) }
                 }
                 let verdict = self.verdict(run, kind)
