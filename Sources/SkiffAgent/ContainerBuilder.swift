@@ -182,6 +182,9 @@ struct ContainerBuilder {
                     kind: .bind, source: hostPath, destination: path,
                     readOnly: source.readOnly || mount["readOnly"]?.bool == true))
         }
-        return out + PodFiles(podDirectory: configuration.podsDirectory + "/" + uid, pod: pod).mounts()
+        // The pod's /dev/shm and /etc/hosts, unless the container mounts its own there.
+        let own = Set(out.map(\.destination))
+        let podFiles = PodFiles(podDirectory: configuration.podsDirectory + "/" + uid, pod: pod).mounts()
+        return out + podFiles.filter { !own.contains($0.destination) }
     }
 }

@@ -61,6 +61,8 @@ actor EventRecorder {
                 "reportingComponent": "kubelet", "reportingInstance": .string(nodeName),
             ]
             _ = try await client.create(Resources.events, namespace: namespace, object: event)
+            // Probe output varies, so keys pile up while a pod lives: bounded, forgetting all at once.
+            if written.count >= 1000 { written.removeAll(keepingCapacity: true) }
             written[key] = (eventName, 1)
         } catch {
             logger.debug("cannot write event", metadata: ["reason": "\(reason)", "error": "\(error)"])

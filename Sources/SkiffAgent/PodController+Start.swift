@@ -181,9 +181,11 @@ extension PodController {
             container["imagePullPolicy"]?.string == "Always"
             ? "imagePullPolicy Always: there is no registry to pull from; using the local image \"\(image)\" (\(ImageStore.normalize(image)))"
             : "Container image \"\(image)\" already present on machine"
-        events.post(pod, container: name, .normal, "Pulled", pulled)
-        events.post(pod, container: name, .normal, "Created", "Created container: \(name)")
-        events.post(pod, container: name, .normal, "Started", "Started container \(name)")
+        Task { [events] in  // in this order
+            await events.record(pod, container: name, .normal, "Pulled", pulled)
+            await events.record(pod, container: name, .normal, "Created", "Created container: \(name)")
+            await events.record(pod, container: name, .normal, "Started", "Started container \(name)")
+        }
     }
 
     func target(_ run: ContainerRun, pid: Int32) -> ActionTarget {

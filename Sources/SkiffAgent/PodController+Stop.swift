@@ -88,8 +88,11 @@ extension PodController {
         podDeadlines[uid] = deadline
         let running = runtime.state(uid: uid)?.containers.filter(\.running) ?? []
         if !running.isEmpty && now < deadline {
-            let sidecars = (pod[path: ["spec", "initContainers"]]?.array ?? []).filter(Self.isSidecar)
-            let containers = pod[path: ["spec", "containers"]]?.array ?? []
+            let initContainers = pod[path: ["spec", "initContainers"]]?.array ?? []
+            let sidecars = initContainers.filter(Self.isSidecar)
+            // First the containers, and an init container still running (the pod is initializing).
+            let containers =
+                (pod[path: ["spec", "containers"]]?.array ?? []) + initContainers.filter { !Self.isSidecar($0) }
             let mainRunning = running.contains { record in containers.contains { $0["name"]?.string == record.name } }
             let order = mainRunning ? containers : sidecars.reversed()
             for container in order {
@@ -103,10 +106,7 @@ extension PodController {
             requeue(key, after: .milliseconds(100))
             return
         }
-        if !running.isEmpty {
-            let cgroups = runtime.cgroups
-            for record in running { cgroups.killContainer(name: record.name, uid: uid) }
-        }
+        // Out of grace: removal kills what is left (every container's cgroup at once, cgroup.kill).
         runtime.remove(uid: uid)
         let name = pod[path: ["metadata", "name"]]?.string ?? ""
         do {
@@ -117,6 +117,6 @@ extension PodController {
             requeue(key, after: .milliseconds(500))
             return
         } catch {}
-        forget(uid)
+        forget(uid, removed: true)
     }
 }

@@ -158,8 +158,8 @@ actor PodController {
         }
     }
 
-    func forget(_ uid: String) {
-        runtime.remove(uid: uid)
+    func forget(_ uid: String, removed: Bool = false) {
+        if !removed { runtime.remove(uid: uid) }
         waiting[uid] = nil
         nextAttempt[uid] = nil
         startFailures[uid] = nil

@@ -133,14 +133,10 @@ struct PodInspection {
 
     /// Mount point, type, source and options of each line of the container's mountinfo.
     static func mounts(pid: Int32) -> [JSON] {
-        read("/proc/\(pid)/mountinfo").split(separator: "\n").compactMap { line in
-            let halves = line.components(separatedBy: " - ")
-            let left = halves[0].split(separator: " ")
-            let right = halves.count > 1 ? halves[1].split(separator: " ") : []
-            guard left.count > 5, right.count > 1 else { return nil }
-            return [
-                "path": .string(String(left[4])), "type": .string(String(right[0])),
-                "source": .string(String(right[1])), "options": .string(String(left[5])),
+        MountInfo.parse(read("/proc/\(pid)/mountinfo")).map { mount in
+            [
+                "path": .string(mount.mountPoint), "type": .string(mount.fsType), "source": .string(mount.source),
+                "options": .string(mount.mountOptions),
             ]
         }
     }

@@ -69,17 +69,12 @@ struct PodRuntime: Sendable {
         waitForExit(dir)
         network?.detach(uid: uid)
         cgroups.removePod(uid: uid)
-        // A loaded machine can leave a file being closed or a mount still busy for a moment.
-        for attempt in 0..<5 {
-            unmountVolumes(dir)
-            if (try? FileManager.default.removeItem(atPath: dir.path)) != nil
-                || !FileManager.default.fileExists(atPath: dir.path)
-            {
-                return
-            }
-            if attempt < 4 { usleep(100_000) }
-        }
-        logger.warning("cannot remove pod directory", metadata: ["directory": "\(dir.path)"])
+        unmountVolumes(dir)
+        do {
+            try FileManager.default.removeItem(atPath: dir.path)
+        } catch  where FileManager.default.fileExists(atPath: dir.path) {
+            logger.warning("cannot remove pod directory", metadata: ["directory": "\(dir.path)", "error": "\(error)"])
+        } catch {}
     }
 
     /// Waits (bounded) for the supervisor named in `infra.pid` to end.
@@ -98,19 +93,16 @@ struct PodRuntime: Sendable {
 
     /// True while `pid` is alive and still the skiff-init of this pod (pids are reused).
     func isSupervisor(_ pid: Int32, _ dir: PodDirectory) -> Bool {
-        guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
-        let stat = Syscalls.readFile("/proc/\(pid)/stat") ?? ""
-        if stat.contains(") Z ") { return false }  // a zombie waiting for the reaper
-        return String(decoding: cmdline, as: UTF8.self).contains(dir.path)
+        guard Syscalls.isRunning(pid), let cmdline = Syscalls.readFile("/proc/\(pid)/cmdline") else { return false }
+        return cmdline.contains(dir.path)
     }
 
     /// Memory-backed emptyDir volumes are tmpfs mounts the agent made; they go with the pod.
     func unmountVolumes(_ dir: PodDirectory) {
         // Not String(contentsOfFile:): Foundation reads a /proc file (size 0) only up to 4 KiB.
-        let mounts = Syscalls.readFile("/proc/self/mountinfo") ?? ""
-        for line in mounts.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            if fields.count > 4, fields[4].hasPrefix(dir.path + "/") { umount2(String(fields[4]), Int32(MNT_DETACH)) }
+        for mount in MountInfo.parse(Syscalls.readFile("/proc/self/mountinfo") ?? "")
+        where mount.mountPoint.hasPrefix(dir.path + "/") {
+            umount2(mount.mountPoint, Int32(MNT_DETACH))
         }
     }
 

@@ -67,8 +67,11 @@ struct PodVolumes {
 
     /// `medium: Memory`: a tmpfs the agent mounts under the pod's directory (removed with the pod).
     func mountTmpfs(_ path: String, sizeLimit: String?) throws(ContainerStartError) {
-        let mounts = Syscalls.readFile("/proc/self/mountinfo") ?? ""
-        if mounts.contains(" \(path) ") { return }
+        // Mounted already (an earlier start): a tmpfs is another device than the directory it
+        // sits in. Two stats, where reading mountinfo grows with every pod on the node.
+        var here = stat()
+        var parent = stat()
+        if stat(path, &here) == 0, stat(path + "/..", &parent) == 0, here.st_dev != parent.st_dev { return }
         var options = "mode=1777"
         if let sizeLimit, let bytes = (try? Quantity(parsing: sizeLimit))?.value { options += ",size=\(bytes)" }
         guard mount("tmpfs", path, "tmpfs", UInt(MS_NOSUID | MS_NODEV), options) == 0 else {

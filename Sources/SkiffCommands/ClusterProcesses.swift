@@ -70,12 +70,5 @@ enum ClusterProcesses {
         for _ in 0..<50 where isRunning(pid) { try await Task.sleep(for: .milliseconds(100)) }
     }
 
-    /// Alive and not a zombie: a daemon that exited stays a zombie until whoever adopted it
-    /// reaps it, and some PID 1s (a container's init) take tens of seconds to (LINUX-NOTES §8.10).
-    static func isRunning(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        guard let close = stat.lastIndex(of: ")") else { return false }
-        return !stat[close...].hasPrefix(") Z")
-    }
+    static func isRunning(_ pid: Int32) -> Bool { Syscalls.isRunning(pid) }
 }

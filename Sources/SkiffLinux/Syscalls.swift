@@ -83,7 +83,6 @@ public enum Syscalls {
         if written != bytes.count { throw LinuxError("write(\(path), \(text))") }
     }
 
-    /// Replaces `path` whole (write a temporary file, then rename), so a reader never sees half.
     /// Writes all of `bytes` to a pipe, socket or terminal: retries EINTR, and waits for room
     /// (poll) when a non-blocking descriptor is full, rather than spinning.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LinuxError) {
@@ -106,16 +105,24 @@ public enum Syscalls {
     /// `writeAll` of a text, ignoring failure: for reports and messages on the way to exit.
     public static func writeText(_ fd: Int32, _ text: String) { try? writeAll(fd, Array(text.utf8)) }
 
+    /// Replaces `path` whole (write a temporary file, then rename), so a reader never sees half.
     public static func writeFileAtomically(_ path: String, _ text: String) throws(LinuxError) {
         let temporary = path + ".tmp"
         let fd = try check("open(\(temporary))") {
             Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        Glibc.close(fd)
-        if written != bytes.count { throw LinuxError("write(\(temporary))") }
+        defer { Glibc.close(fd) }
+        try writeAll(fd, Array(text.utf8))
         try check("rename(\(path))") { rename(temporary, path) }
+    }
+
+    /// Alive and not a zombie: an exited process stays a zombie until whoever adopted it reaps
+    /// it, and some PID 1s (a container's init) take tens of seconds to (LINUX-NOTES §8.10).
+    public static func isRunning(_ pid: pid_t) -> Bool {
+        guard pid > 0, Glibc.kill(pid, 0) == 0, let stat = readFile("/proc/\(pid)/stat"),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return !stat[close...].hasPrefix(") Z")
     }
 
     public static func readFile(_ path: String) -> String? {

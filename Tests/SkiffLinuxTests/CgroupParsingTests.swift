@@ -103,7 +103,12 @@ let v1OnlyMountInfo = """
         let text = "garbage\n41 31 0:38 / /mnt/my\\040cgroups rw - cgroup2 cgroup2 rw\n"
         let entries = MountInfo.parse(text)
         #expect(
-            entries == [MountEntry(root: "/", mountPoint: "/mnt/my cgroups", fsType: "cgroup2", superOptions: ["rw"])])
+            entries == [
+                MountEntry(
+                    root: "/", mountPoint: "/mnt/my cgroups", fsType: "cgroup2", superOptions: ["rw"],
+                    source: "cgroup2",
+                    mountOptions: "rw")
+            ])
         #expect(MountInfo.unescape("a\\134b\\011") == "a\\b\t")
     }
 

@@ -61,6 +61,13 @@ struct ActionRunner: Sendable {
         } catch {
             return .failure("cannot exec \(command): \(error)")
         }
+        // Output is drained on a task of its own: a process the command left behind may keep
+        // the pipes open, and the deadline must hold all the same.
+        let drained = Task {
+            var output: [UInt8] = []
+            for await (_, bytes) in process.output where output.count < Self.outputLimit { output += bytes }
+            return output
+        }
         let timedOut = Atomic(false)
         let timer = Task {
             guard let timeout else { return }
@@ -68,11 +75,11 @@ struct ActionRunner: Sendable {
             if Task.isCancelled { return }
             timedOut.store(true, ordering: .relaxed)
             process.kill()  // the helper's end takes the command with it (parent-death signal)
+            drained.cancel()
         }
-        var output: [UInt8] = []
-        for await (_, bytes) in process.output where output.count < Self.outputLimit { output += bytes }
         var report: [UInt8] = []
         for await (_, bytes) in process.report { report += bytes }
+        let output = await drained.value
         timer.cancel()
         if timedOut.load(ordering: .relaxed), let timeout {
             return .failure("command \(command) timed out after \(timeout)")

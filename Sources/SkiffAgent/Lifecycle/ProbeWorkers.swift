@@ -49,11 +49,16 @@ final class ProbeWorkers: Sendable {
     }
 
     /// Starts the probes of a running container's run, once.
+    /// Called on every sync: a run seen before (with probes or without) costs one lookup.
     func ensure(_ run: ContainerRun, pod: JSON, podKey: String, container: JSON, target: ActionTarget) {
+        if table.withLock({ $0.tasks[run] != nil }) { return }
         let probes = Probe.Kind.allCases.compactMap { kind in Probe(kind, container: container).map { (kind, $0) } }
-        guard !probes.isEmpty else { return }
         table.withLock { table in
             guard table.tasks[run] == nil else { return }
+            guard !probes.isEmpty else {
+                table.tasks[run] = []  // none: remembered, so the next sync need not look again
+                return
+            }
             table.verdicts[run] = Dictionary(uniqueKeysWithValues: probes.map { ($0.0, Verdict.unknown) })
             table.tasks[run] = probes.map { kind, probe in
                 Task { await self.probe(run, kind, probe, pod: pod, podKey: podKey, target: target) }

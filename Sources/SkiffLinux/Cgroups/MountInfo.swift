@@ -1,6 +1,7 @@
 import Glibc
 
-/// One line of /proc/self/mountinfo, reduced to what cgroup detection needs.
+/// One line of /proc/self/mountinfo, reduced to what cgroup detection, pod clean-up and
+/// `skiff inspect` need.
 ///
 /// Format (proc(5)): `ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL…] - FSTYPE SOURCE SUPEROPTS`.
 /// The optional fields vary in number, so the fields after them are found by the lone `-`.
@@ -11,12 +12,20 @@ public struct MountEntry: Sendable, Equatable {
     public var mountPoint: String
     public var fsType: String
     public var superOptions: [String]
+    /// What was mounted (a device, `tmpfs`, `overlay`…) and the per-mount options (`ro,nosuid…`).
+    public var source: String
+    public var mountOptions: String
 
-    public init(root: String, mountPoint: String, fsType: String, superOptions: [String]) {
+    public init(
+        root: String, mountPoint: String, fsType: String, superOptions: [String], source: String = "",
+        mountOptions: String = ""
+    ) {
         self.root = root
         self.mountPoint = mountPoint
         self.fsType = fsType
         self.superOptions = superOptions
+        self.source = source
+        self.mountOptions = mountOptions
     }
 }
 
@@ -35,7 +44,8 @@ public enum MountInfo {
                     root: unescape(fields[3]),
                     mountPoint: unescape(fields[4]),
                     fsType: String(fields[dash + 1]),
-                    superOptions: fields[dash + 3].split(separator: ",").map(String.init)))
+                    superOptions: fields[dash + 3].split(separator: ",").map(String.init),
+                    source: unescape(fields[dash + 2]), mountOptions: String(fields[5])))
         }
         return entries
     }

@@ -30,7 +30,7 @@ struct ExecTerminalRelay {
                 case master:
                     drainTerminal()
                 case 0:
-                    inputOpen = copy(from: 0, to: master)
+                    inputOpen = copy(from: 0, to: master) != .end
                 case ContainerExec.resizeFD:
                     resizeOpen = readResize(into: &resizeBuffer)
                 default:
@@ -40,18 +40,23 @@ struct ExecTerminalRelay {
         }
     }
 
-    /// Copies what is readable now; false at end of input.
-    func copy(from source: Int32, to target: Int32) -> Bool {
+    enum Copied { case data, nothingNow, end }
+
+    /// Copies one read's worth: `.nothingNow` when a non-blocking source has no more yet.
+    func copy(from source: Int32, to target: Int32) -> Copied {
         var buffer = [UInt8](repeating: 0, count: 16384)
         let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
-        if count <= 0 { return count < 0 && (errno == EAGAIN || errno == EINTR) }
+        if count < 0 && (errno == EAGAIN || errno == EINTR) { return .nothingNow }
+        if count <= 0 { return .end }
         // A failed write means the session is gone: nothing is left to deliver to.
         try? Syscalls.writeAll(target, Array(buffer[0..<count]))
-        return true
+        return .data
     }
 
+    /// Everything the terminal has now; back to poll when it has no more, so that input and
+    /// resizes keep flowing while the command runs.
     func drainTerminal() {
-        while copy(from: master, to: 1) {}
+        while copy(from: master, to: 1) == .data {}
     }
 
     /// Applies every complete `<columns> <rows>` line; false at end of input.

@@ -70,8 +70,6 @@ extension PodSupervisor {
             // The upper layer's root is the container's "/": root's inside, i.e. the range's first id.
             try check("chown(\(spec.upperDirectory))") { chown(spec.upperDirectory, range.hostID, range.hostID) }
         }
-        // `skiff-init exec` reads it to give an exec'd process this container's settings.
-        try Syscalls.writeFileAtomically(spec.specFile, spec.json.serializedString() + "\n")
         let output = try Syscalls.pipe()
         let errors = try Syscalls.pipe()
         let report = try Syscalls.pipe()
@@ -90,6 +88,10 @@ extension PodSupervisor {
                     reportFD: report.write, stdoutFD: output.write, stderrFD: errors.write))
         }
         for fd in [output.write, errors.write, report.write] { close(fd) }
+        // `skiff-init exec` (exec sessions, probes, hooks) reads it for this run's settings.
+        // Written while the child sets up its mounts, off the start's critical path; should it
+        // fail, an exec into this run says the spec file is missing.
+        try? Syscalls.writeFileAtomically(spec.specFile, spec.json.serializedString() + "\n")
         let failure = ContainerProcess.awaitExec(report.read)
         close(report.read)
         if let failure {
