@@ -51,6 +51,10 @@ public struct Agent: Service {
         let controller = PodController(
             configuration: configuration, client: client, informer: informer, queue: queue, runtime: runtime,
             logger: logger, hostIP: hostIP)
+        let notifications = try SupervisorNotifications(path: configuration.notifySocketPath) { key in
+            Task { await queue.add(key) }
+        }
+        defer { notifications.stop() }
         let server = try AgentServer.application(
             socket: configuration.socketPath, logs: ContainerLogs(informer: informer, runtime: runtime), logger: logger)
 
@@ -159,11 +163,12 @@ public struct Agent: Service {
         runtime.network?.allocator.releaseAll(except: known)
     }
 
-    /// Every pod is looked at once a second: container exits show up in status this way.
+    /// Every pod is looked at every 10 s, a safety net: exits arrive as supervisor
+    /// notifications, and every timed step (back-off, grace, probes) requeues its pod itself.
     static func resync(informer: Informer, queue: WorkQueue) async {
         while !Task.isCancelled {
             for pod in await informer.list() { await queue.add(Informer.key(of: pod)) }
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: .seconds(10))
         }
     }
 

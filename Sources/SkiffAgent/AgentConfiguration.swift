@@ -58,6 +58,8 @@ public struct AgentConfiguration: Sendable {
     public var networkDirectory: String { dataDirectory + "/network" }
     public var logsDirectory: String { dataDirectory + "/logs" }
     public var socketPath: String { dataDirectory + "/agent.sock" }
+    /// Where pod supervisors send their exit notifications (`SupervisorNotifications`).
+    public var notifySocketPath: String { dataDirectory + "/notify.sock" }
 
     /// `logs/<ns>_<pod>_<uid>/<container>/`, holding `<restart>.log` per run (kubelet's layout).
     func containerLogDirectory(namespace: String, pod: String, uid: String, container: String) -> String {

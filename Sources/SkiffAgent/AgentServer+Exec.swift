@@ -31,7 +31,7 @@ extension AgentServer {
                 // drains an unread body after the response with its own iterator (a second one
                 // traps), and cancelling the read would end the connection's inbound stream. The
                 // API server ends the body once it has the status (or its client left).
-                let input = Task { await Self.feed(request.body, to: process) }
+                let input = Task { await process.feed(from: request.body) }
                 do {
                     for await (channel, bytes) in process.output {
                         try await writer.write(ByteBuffer(bytes: StreamFrame(channel, bytes).encoded))
@@ -58,31 +58,6 @@ extension AgentServer {
     }
 
     static func flag(_ value: Substring?) -> Bool { value == "true" || value == "1" }
-
-    /// Client frames: stdin bytes, resize, close of stdin. The API server ends the body only
-    /// when its client has gone (closing stdin is a frame), so the end of the body ends the
-    /// command; after a normal exit that kill finds nothing (a pidfd is never reused).
-    static func feed(_ body: RequestBody, to process: ExecProcess) async {
-        var decoder = StreamFrameDecoder()
-        do {
-            for try await buffer in body {
-                for frame in decoder.feed(buffer.readableBytesView) {
-                    switch frame.channel {
-                    case .stdin: process.write(frame.payload)
-                    case .closeStdin: process.closeStdin()
-                    case .resize:
-                        if let size = try? JSON.parse(frame.payload), let width = size["Width"]?.int,
-                            let height = size["Height"]?.int
-                        {
-                            process.resize(columns: Int(width), rows: Int(height))
-                        }
-                    default: break
-                    }
-                }
-            }
-        } catch {}
-        process.kill()
-    }
 
     /// Finds the container's running process and its saved spec, and starts the helper.
     func startExec(namespace: String, pod name: String, container: String, command: [String], stdin: Bool, tty: Bool)

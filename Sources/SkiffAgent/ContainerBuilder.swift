@@ -38,6 +38,8 @@ struct ContainerBuilder {
             environment: try await environment(container),
             workingDirectory: container["workingDir"]?.string ?? "/")
         spec.logPath = logPath(container: name, restart: attempt - 1)
+        spec.stdin = container["stdin"]?.bool == true
+        spec.tty = container["tty"]?.bool == true
         spec.mounts = try mounts(container)
         spec.security = try SecurityContextResolver.resolve(pod: pod, container: container)
         if case .localhost(let name) = spec.security.seccomp {

@@ -10,14 +10,13 @@ import Synchronization
 /// the helper is posix_spawned with the session's pipes as its fds 0–4 (ContainerExec).
 /// Pipes are read by a thread each (blocking reads; a session is rare and short-lived next to
 /// the agent's event loops) and written on a serial queue, so nothing blocks a Swift task.
-final class ExecProcess: Sendable {
+final class ExecProcess: RemoteInput {
     let pidfd: Int32
-    let stdinFD: Int32?
-    let resizeFD: Int32?
+    let stdin: InputWriter?
+    /// `columns rows` lines to the helper, which sets its terminal's size.
+    let resizes: InputWriter?
     let output: AsyncStream<(StreamChannel, [UInt8])>
     let report: AsyncStream<(StreamChannel, [UInt8])>
-    private let writer = DispatchQueue(label: "skiff.exec.stdin")
-    private let stdinOpen = Mutex(true)
 
     init(initPath: String, pid: Int32, specFile: String, command: [String], stdin: Bool, tty: Bool) throws {
         var parentEnds: [Int32] = []
@@ -40,8 +39,8 @@ final class ExecProcess: Sendable {
                 initPath, arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], fds: childEnds)
             pidfd = skiff_pidfd_open(helper)  // before the agent's reaper can reap it
             for fd in childEnds where fd >= 0 { close(fd) }
-            stdinFD = input?.write
-            resizeFD = resize?.write
+            self.stdin = input.map { InputWriter(fd: $0.write) }
+            resizes = resize.map { InputWriter(fd: $0.write) }
             var readers: [(StreamChannel, Int32)] = [(.stdout, out.read)]
             if let err { readers.append((.stderr, err.read)) }
             output = Self.readAll(readers)
@@ -71,25 +70,15 @@ final class ExecProcess: Sendable {
         return stream
     }
 
-    func write(_ bytes: [UInt8]) {
-        guard let stdinFD, stdinOpen.withLock({ $0 }) else { return }
-        writer.async { try? Syscalls.writeAll(stdinFD, bytes) }  // EPIPE: the command stopped reading
-    }
+    func write(_ bytes: [UInt8]) { stdin?.write(bytes) }
 
     /// End of the client's input: the command sees EOF once what was queued is written.
-    func closeStdin() {
-        guard let stdinFD,
-            stdinOpen.withLock({ open in
-                defer { open = false }; return open
-            })
-        else { return }
-        writer.async { close(stdinFD) }
-    }
+    func closeStdin() { stdin?.close() }
 
-    func resize(columns: Int, rows: Int) {
-        guard let resizeFD else { return }
-        writer.async { Syscalls.writeText(resizeFD, "\(columns) \(rows)\n") }
-    }
+    func resize(columns: Int, rows: Int) { resizes?.write(Array("\(columns) \(rows)\n".utf8)) }
+
+    /// The client has gone; after a normal exit the kill finds nothing (a pidfd is never reused).
+    func end() { kill() }
 
     /// The session is over before the command is (the client went away): end the helper, and
     /// with it the command (its parent-death signal).
@@ -98,10 +87,7 @@ final class ExecProcess: Sendable {
     }
 
     deinit {
-        closeStdin()  // if the session ended before the client closed it
-        writer.sync {}  // queued writes go first, then their descriptors close
         if pidfd >= 0 { close(pidfd) }
-        if let resizeFD { close(resizeFD) }
     }
 }
 

@@ -93,7 +93,7 @@ actor PodController {
             requeue(key, after: .seconds(1))
             return
         }
-        // One control-socket round trip per sync when nothing changes (the 1 s resync of every
+        // One control-socket round trip per sync when nothing changes (the periodic resync of every
         // pod), a second only after starting something.
         let started = await startContainers(pod, uid: uid, key: key, state: state)
         let current = started ? runtime.state(uid: uid) : state
@@ -110,7 +110,7 @@ actor PodController {
             hostIPC: pod[path: ["spec", "hostIPC"]]?.bool == true,
             hostPID: pod[path: ["spec", "hostPID"]]?.bool == true,
             shareProcessNamespace: pod[path: ["spec", "shareProcessNamespace"]]?.bool == true,
-            nodeNetwork: runtime.network?.namespacePath)
+            nodeNetwork: runtime.network?.namespacePath, notifySocket: configuration.notifySocketPath)
     }
 
     /// The wait before start number `restarts + 1`: none for the first start.

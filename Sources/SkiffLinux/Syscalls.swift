@@ -61,6 +61,13 @@ public enum Syscalls {
         return (fds[0], fds[1])
     }
 
+    /// A connected pair of Unix stream sockets (close-on-exec), which can carry descriptors.
+    public static func socketPair() throws(LinuxError) -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        try check("socketpair") { skiff_socketpair_cloexec(&fds) }
+        return (fds[0], fds[1])
+    }
+
     /// clone3 with fork semantics into new namespaces and, when given, straight into a cgroup
     /// v2 directory (no later move). Single-threaded callers only.
     public static func clone3(_ namespaces: Int32, cgroupDirectory: String?) throws(LinuxError) -> pid_t {

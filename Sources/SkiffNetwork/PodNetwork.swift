@@ -16,7 +16,7 @@ public final class PodNetwork: Sendable {
     public let namespaceName: String?
     public let allocator: IPAllocator
     /// Pods wired since this agent started (or found wired): their namespace file and address,
-    /// so the 1 s resync of each pod asks neither the kernel nor the disk, and a new sandbox
+    /// so the periodic resync of each pod asks neither the kernel nor the disk, and a new sandbox
     /// (another namespace) is wired again.
     let attached = Mutex<[String: (namespace: String, address: IPv4Address)]>([:])
 

@@ -83,6 +83,7 @@ int skiff_is_nsfs(const char *path);
 // rtnetlink (skiff_netlink.c). Each call acts in the network namespace `fd` was opened in and
 // returns 0 (or an index) on success, -errno on failure.
 #include <stdint.h>
+#include <stddef.h>
 /// A NETLINK_ROUTE socket in the caller's (thread's) network namespace, or -errno.
 int skiff_nl_open(void);
 /// The index of interface `name`, or -ENODEV.
@@ -108,6 +109,11 @@ int skiff_pty_open(void);
 int skiff_pty_peer(int master);
 int skiff_set_controlling_tty(int fd);
 int skiff_set_window_size(int fd, unsigned short rows, unsigned short columns);
+int skiff_socketpair_cloexec(int fds[2]);
+/// sendmsg of `data` with `fd` (if >= 0) attached as SCM_RIGHTS.
+long skiff_send_with_fd(int sock, const void *data, size_t length, int fd);
+/// recvmsg; `*fd` is a received descriptor (close-on-exec) or -1.
+long skiff_recv_with_fd(int sock, void *data, size_t length, int *fd);
 int skiff_get_window_size(int fd, unsigned short *rows, unsigned short *columns);
 /// posix_spawn in a new session with `fds[i]` as descriptor i (-1 gives /dev/null) and no other
 /// descriptor. Returns 0 and sets *pid, or an errno value.

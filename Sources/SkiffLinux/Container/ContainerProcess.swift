@@ -17,7 +17,9 @@ enum ContainerProcess {
         var userNamespaceFD: Int32?
         /// The write end of the exec-report pipe (close-on-exec: EOF means execve succeeded).
         var reportFD: Int32
-        /// Becomes stdout and stderr when set (the supervisor's log pipes).
+        /// Becomes stdin when set (`stdin: true`: a pipe the supervisor holds); else /dev/null.
+        var stdinFD: Int32?
+        /// Become stdout and stderr when set (the supervisor's log pipes).
         var stdoutFD: Int32?
         var stderrFD: Int32?
     }
@@ -52,6 +54,7 @@ enum ContainerProcess {
             try check("link up lo") { skiff_link_up("lo") }
         }
         try Syscalls.pivotRoot(spec.rootfs)
+        if spec.tty { try attachTerminal(reportFD: inherited.reportFD) }
         if let fd = inherited.userNamespaceFD {
             // Last of the namespaces: every mount above was made as host root; from here on
             // the process's capabilities hold only in the pod's namespaces, and its ids are
@@ -66,10 +69,37 @@ enum ContainerProcess {
     }
 
     static func redirectOutput(_ inherited: Inherited) throws(LinuxError) {
-        let null = try check("open(/dev/null)") { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
-        try check("dup2(stdin)") { dup2(null, 0) }
+        var input = inherited.stdinFD ?? -1
+        if input < 0 { input = try check("open(/dev/null)") { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) } }
+        try check("dup2(stdin)") { dup2(input, 0) }
         if let out = inherited.stdoutFD { try check("dup2(stdout)") { dup2(out, 1) } }
         if let err = inherited.stderrFD { try check("dup2(stderr)") { dup2(err, 2) } }
+    }
+
+    /// Kubernetes' `tty`: a terminal of the container's own devpts (mounted above, so the name
+    /// `tty` prints exists in here) becomes the controlling terminal and fds 0–2. Its master goes
+    /// to the supervisor over the report socket, ahead of any error report.
+    static func attachTerminal(reportFD: Int32) throws(LinuxError) {
+        let master = try check("open(/dev/ptmx)") { skiff_pty_open() }
+        let peer = try check("open terminal") { skiff_pty_peer(master) }
+        let marker = [UInt8(ascii: "T")]
+        guard skiff_send_with_fd(reportFD, marker, 1, master) == 1 else { throw LinuxError("send terminal") }
+        close(master)
+        // Only a session leader can take a controlling terminal.
+        _ = setsid()
+        try check("TIOCSCTTY") { skiff_set_controlling_tty(peer) }
+        for fd: Int32 in 0...2 { try check("dup2(terminal)") { dup2(peer, fd) } }
+        if peer > 2 { close(peer) }
+    }
+
+    /// The supervisor's side of `attachTerminal`: the master, or nil and the first bytes of the
+    /// error report when the child failed before it got there.
+    static func receiveTerminal(_ reportFD: Int32) -> (master: Int32?, early: [UInt8]) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var fd: Int32 = -1
+        let n = buffer.withUnsafeMutableBytes { skiff_recv_with_fd(reportFD, $0.baseAddress, $0.count, &fd) }
+        if fd >= 0 { return (fd, []) }
+        return (nil, n > 0 ? Array(buffer[0..<n]) : [])
     }
 
     /// execve, with a PATH search (in the new root) for a bare command name.
@@ -92,8 +122,8 @@ enum ContainerProcess {
 
     /// The supervisor's side of the report pipe: reads until EOF (exec happened) and turns a
     /// reported failure back into the child's LinuxError.
-    static func awaitExec(_ readFD: Int32) -> LinuxError? {
-        let failure = Syscalls.readAll(readFD)
+    static func awaitExec(_ readFD: Int32, after early: [UInt8] = []) -> LinuxError? {
+        let failure = early + Syscalls.readAll(readFD)
         guard !failure.isEmpty else { return nil }
         let text = String(decoding: failure, as: UTF8.self)
         let parts = text.split(separator: "\t", maxSplits: 1).map(String.init)

@@ -1,3 +1,4 @@
+import CSkiffLinux
 import Glibc
 import SkiffJSON
 
@@ -29,14 +30,43 @@ public struct PodControlClient: Sendable {
         _ = try send(.object(["op": "stop"]))
     }
 
+    /// A descriptor writing to the run's stdin (its terminal, for a `tty` container); the
+    /// caller owns and closes it. Fails for a container started without `stdin`.
+    public func stdin(_ name: String, attempt: Int) throws(LinuxError) -> Int32 {
+        var received: Int32 = -1
+        _ = try send(
+            .object(["op": "stdin", "name": .string(name), "attempt": .int(Int64(attempt))]), receiving: &received)
+        guard received >= 0 else { throw LinuxError("stdin: no descriptor came with the reply", errno: EIO) }
+        return received
+    }
+
+    /// `stdinOnce`: the supervisor lets go of the run's stdin, so it reads EOF once the
+    /// callers holding copies have closed them.
+    public func closeStdin(_ name: String, attempt: Int) throws(LinuxError) {
+        _ = try send(.object(["op": "closeStdin", "name": .string(name), "attempt": .int(Int64(attempt))]))
+    }
+
     func send(_ request: JSON) throws(LinuxError) -> [String: JSON] {
+        var unused: Int32 = -1
+        return try send(request, receiving: &unused)
+    }
+
+    /// One request, one reply line; a descriptor sent along with the reply lands in `received`.
+    func send(_ request: JSON, receiving received: inout Int32) throws(LinuxError) -> [String: JSON] {
         let fd = try UnixSocket.connect(socketPath, timeoutSeconds: 30)
         defer { close(fd) }
         try Syscalls.writeAll(fd, Array((request.serializedString() + "\n").utf8))
-        guard let line = UnixSocket.readLine(fd), let reply = try? JSON.parse(line), let fields = reply.object else {
+        var first = [UInt8](repeating: 0, count: 4096)
+        let n = first.withUnsafeMutableBytes { skiff_recv_with_fd(fd, $0.baseAddress, $0.count, &received) }
+        var line = n > 0 ? Array(first[0..<n]) : []
+        if n > 0, line.last != UInt8(ascii: "\n") { line += UnixSocket.readLine(fd) ?? [] }
+        if line.last == UInt8(ascii: "\n") { line.removeLast() }
+        guard let reply = try? JSON.parse(line), let fields = reply.object else {
+            if received >= 0 { close(received) }
             throw LinuxError("no reply from pod supervisor at \(socketPath)", errno: EIO)
         }
         guard fields["ok"]?.bool == true else {
+            if received >= 0 { close(received) }
             throw LinuxError(
                 fields["error"]?.string ?? "pod supervisor error", errno: Int32(clamping: fields["errno"]?.int ?? 0))
         }

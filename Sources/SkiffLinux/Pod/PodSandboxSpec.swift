@@ -21,11 +21,13 @@ public struct PodSandboxSpec: Sendable, Equatable {
     /// For hostNetwork: the node's network namespace file (`/run/netns/skiff-NODE`) the sandbox
     /// joins, so "host" network means the node's, not the machine's; nil on an installed host.
     public var nodeNetwork: String?
+    /// The agent's datagram socket, told this pod's key when a container or the sandbox exits.
+    public var notifySocket: String?
 
     public init(
         uid: String, name: String, namespace: String, hostname: String, hostNetwork: Bool = false,
         hostIPC: Bool = false, hostPID: Bool = false, shareProcessNamespace: Bool = false,
-        userNamespace: IDRange? = nil, nodeNetwork: String? = nil
+        userNamespace: IDRange? = nil, nodeNetwork: String? = nil, notifySocket: String? = nil
     ) {
         self.uid = uid
         self.name = name
@@ -37,6 +39,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
         self.shareProcessNamespace = shareProcessNamespace
         self.userNamespace = userNamespace
         self.nodeNetwork = nodeNetwork
+        self.notifySocket = notifySocket
     }
 
     public init(json: JSON) throws(LinuxError) {
@@ -46,7 +49,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
             hostname: try r.string("hostname"), hostNetwork: r.bool("hostNetwork"), hostIPC: r.bool("hostIPC"),
             hostPID: r.bool("hostPID"), shareProcessNamespace: r.bool("shareProcessNamespace"),
             userNamespace: try r.object("userNamespace").map(IDRange.init(reader:)),
-            nodeNetwork: r.optionalString("nodeNetwork"))
+            nodeNetwork: r.optionalString("nodeNetwork"), notifySocket: r.optionalString("notifySocket"))
     }
 
     public var json: JSON {
@@ -59,6 +62,7 @@ public struct PodSandboxSpec: Sendable, Equatable {
                 userNamespace.map { ["hostID": .int(Int64($0.hostID)), "size": .int(Int64($0.size))] }
             ),
             ("nodeNetwork", nodeNetwork.map(JSON.string)),
+            ("notifySocket", notifySocket.map(JSON.string)),
         ])
     }
 

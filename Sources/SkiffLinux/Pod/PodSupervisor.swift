@@ -18,6 +18,8 @@ public final class PodSupervisor {
     let signalFD: Int32
     var records: [String: ContainerRecord] = [:]
     var streams: [Int32: CRILogStream] = [:]
+    /// The supervisor's end of each running container's stdin (`stdin` or `tty`), for attach.
+    var stdinWriters: [String: Int32] = [:]
     var sandboxRunning = true
     var stopping = false
 
@@ -81,22 +83,34 @@ public final class PodSupervisor {
 
     func reapChildren() {
         var status: Int32 = 0
+        var changed = false
+        defer { if changed { notifyAgent() } }
         while true {
             let pid = waitpid(-1, &status, WNOHANG)
             if pid <= 0 { break }
             if pid == sandbox.pid {
                 sandboxRunning = false
+                changed = true
                 continue
             }
             guard var record = records.values.first(where: { $0.pid == pid && $0.running }) else { continue }
             record.running = false
             record.finishedAt = Timestamp.now()
+            closeStdin(record.name)
             let exit = Syscalls.exitCode(status)
             record.exitCode = exit.code
             record.signal = exit.signal
             records[record.name] = record
+            changed = true
         }
         persist()
+    }
+
+    /// Tells the agent (if it listens) that this pod changed: one datagram with the pod's key,
+    /// never blocking, lost without harm when the agent is down (it syncs every pod on start).
+    func notifyAgent() {
+        guard let path = spec.notifySocket else { return }
+        UnixSocket.sendDatagram(Array("\(spec.namespace)/\(spec.name)\n".utf8), to: path)
     }
 
     /// Kills every container's PID 1 (its pid namespace takes the rest along) and the sandbox.

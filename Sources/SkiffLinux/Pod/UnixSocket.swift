@@ -65,6 +65,41 @@ public enum UnixSocket {
         return nil
     }
 
+    /// A datagram socket bound at `path` (a stale file there is replaced), mode 0600.
+    public static func bindDatagram(_ path: String) throws(LinuxError) -> Int32 {
+        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        unlink(path)
+        var address = try makeAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if bound == -1 {
+            let error = LinuxError("bind(\(path))")
+            close(fd)
+            throw error
+        }
+        chmod(path, 0o600)
+        return fd
+    }
+
+    /// Sends one datagram to the socket at `path` from an unbound socket, never blocking; false
+    /// when nobody listens there (or its queue is full).
+    @discardableResult
+    public static func sendDatagram(_ bytes: [UInt8], to path: String) -> Bool {
+        guard var address = try? makeAddress(path) else { return false }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let sent = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes, bytes.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return sent == bytes.count
+    }
+
     static func makeAddress(_ path: String) throws(LinuxError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

@@ -40,6 +40,8 @@ extension ContainerSpec {
             security = try SecuritySpec(reader: s)
         }
         logPath = r.optionalString("logPath")
+        stdin = r.bool("stdin")
+        tty = r.bool("tty")
     }
 
     public var json: JSON {
@@ -66,6 +68,7 @@ extension ContainerSpec {
                 ])
             ),
             ("security", security.json), ("logPath", logPath.map(JSON.string)),
+            ("stdin", stdin ? .bool(true) : nil), ("tty", tty ? .bool(true) : nil),
         ])
     }
 }

@@ -20,6 +20,12 @@ public struct ContainerSpec: Sendable, Equatable {
     public var security: SecuritySpec
     /// CRI-format log file for this run of the container; nil passes stdout/stderr through.
     public var logPath: String?
+    /// Kubernetes' `stdin`: fd 0 is a pipe the supervisor holds open (and hands to attach)
+    /// rather than /dev/null.
+    public var stdin = false
+    /// Kubernetes' `tty`: fds 0–2 are a terminal of the container's own devpts, its controlling
+    /// terminal; the supervisor holds the master, logs its output as stdout and hands it to attach.
+    public var tty = false
 
     public static let defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
