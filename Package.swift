@@ -30,6 +30,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSkiffMalloc"),
+        // Heap trimming for the daemons (master and agent).
+        .target(
+            name: "SkiffMemory",
+            dependencies: ["CSkiffMalloc", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict),
         // Node runtime: C shims for what Swift's Glibc module lacks, Swift wrappers, and the
         // single-threaded helper that does all namespace work.
         .target(name: "CSkiffLinux"),
@@ -68,7 +73,7 @@ let package = Package(
         .target(
             name: "SkiffAPIServer",
             dependencies: [
-                "SkiffAPI", "SkiffStore", "SkiffYAML", "CSkiffMalloc", "CSkiffZlib",
+                "SkiffAPI", "SkiffStore", "SkiffYAML", "SkiffMemory", "CSkiffZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -116,7 +121,7 @@ let package = Package(
         .target(
             name: "SkiffAgent",
             dependencies: [
-                "SkiffAPI", "SkiffClient", "SkiffLinux", "SkiffNetwork", "CSkiffLinux",
+                "SkiffAPI", "SkiffClient", "SkiffLinux", "SkiffNetwork", "SkiffMemory", "CSkiffLinux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -41,24 +42,35 @@ uint32_t skiff_sec_arch_token(const char *name) { return seccomp_arch_resolve_na
 uint32_t skiff_sec_arch_native(void) { return seccomp_arch_native(); }
 
 // Writes the BPF program to a memfd and counts its instructions: libseccomp 2.5 can only export
-// to a file descriptor.
-static int measure(scmp_filter_ctx ctx, long *instructions) {
+// to a file descriptor. With `program_fd`, the memfd is handed over (at offset 0), not closed.
+static int export_program(scmp_filter_ctx ctx, long *instructions, int *program_fd) {
     int fd = memfd_create("skiff-seccomp-bpf", MFD_CLOEXEC);
     if (fd < 0) return -errno;
     int rc = seccomp_export_bpf(ctx, fd);
     struct stat st;
     if (rc == 0 && fstat(fd, &st) != 0) rc = -errno;
     if (rc == 0 && instructions) *instructions = (long)(st.st_size / (off_t)sizeof(struct sock_filter));
+    if (rc == 0 && program_fd && lseek(fd, 0, SEEK_SET) == 0) {
+        *program_fd = fd;
+        return 0;
+    }
     close(fd);
     return rc;
+}
+
+int skiff_sec_load_program(const void *filter, size_t instructions) {
+    if (instructions == 0 || instructions > BPF_MAXINSNS) return -EINVAL;
+    struct sock_fprog program = {.len = (unsigned short)instructions, .filter = (struct sock_filter *)filter};
+    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) == 0 ? 0 : -errno;
 }
 
 int skiff_sec_build_filter(
     uint32_t default_action, const uint32_t *arches, size_t arch_count,
     const struct skiff_sec_rule *rules, size_t rule_count,
     const struct skiff_sec_arg *args, size_t arg_count,
-    int mode, long *instructions, size_t *failed_rule) {
+    int mode, long *instructions, size_t *failed_rule, int *program_fd) {
     if (failed_rule) *failed_rule = SIZE_MAX;
+    if (program_fd) *program_fd = -1;
     scmp_filter_ctx ctx = seccomp_init(default_action);
     if (ctx == NULL) return -EINVAL;  // the only documented cause besides ENOMEM: a bad action
     // libseccomp sets no_new_privs on load by default; the runtime decides that itself
@@ -90,7 +102,9 @@ int skiff_sec_build_filter(
         }
         if (rc != 0 && failed_rule) *failed_rule = i;
     }
-    if (rc == 0 && (mode & SKIFF_SEC_BUILD_MEASURE)) rc = measure(ctx, instructions);
+    if (rc == 0 && (mode & (SKIFF_SEC_BUILD_MEASURE | SKIFF_SEC_BUILD_EXPORT))) {
+        rc = export_program(ctx, instructions, (mode & SKIFF_SEC_BUILD_EXPORT) ? program_fd : NULL);
+    }
     if (rc == 0 && (mode & SKIFF_SEC_BUILD_LOAD)) rc = seccomp_load(ctx);
     seccomp_release(ctx);
     return rc;

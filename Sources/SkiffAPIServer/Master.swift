@@ -6,6 +6,7 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import SkiffAPI
+import SkiffMemory
 import SkiffStore
 
 /// `skiffd master`: the store, the API on a Unix socket and on HTTPS, and the master's own
@@ -96,7 +97,7 @@ public struct Master {
                     .init(service: unixApp), .init(service: tcpApp),
                     .init(service: NamespaceController(server: server, logger: logger)),
                     .init(service: InterimScheduler(server: server, logger: logger)),
-                    .init(service: MemoryTrimmer(store: store)),
+                    .init(service: MemoryTrimmer { store.currentRevision }),
                 ] + services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -5,7 +5,9 @@ import ServiceLifecycle
 import SkiffAPI
 import SkiffClient
 import SkiffLinux
+import SkiffMemory
 import SkiffNetwork
+import Synchronization
 
 /// `skiffd agent`: registers the node, keeps its Lease fresh, and runs the pods bound to it
 /// through `skiff-init pod` supervisors. Pods outlive the agent: on start it re-adopts the
@@ -28,6 +30,7 @@ public struct Agent: Service {
         }
         // Orphaned container processes come to us, not to PID 1, and are reaped here.
         _ = skiff_set_child_subreaper()
+        MemoryTrimmer.limitArenas()
         let cgroups = try Self.setUpCgroups(configuration, logger: logger)
         let client = try APIClient(endpoint: ClusterEndpoint.parse(server: configuration.server))
         let record = try await retrying("cannot read this node from the API server yet") {
@@ -58,8 +61,10 @@ public struct Agent: Service {
         let server = try AgentServer.application(
             socket: configuration.socketPath, logs: ContainerLogs(informer: informer, runtime: runtime), logger: logger)
 
+        let syncs = SyncCount()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
+            group.addTask { try? await MemoryTrimmer { syncs.value }.run() }
             group.addTask { await registration.renewLease() }
             group.addTask { await Self.reapChildren() }
             group.addTask {
@@ -77,6 +82,7 @@ public struct Agent: Service {
                     while let key = await queue.next() {
                         await controller.sync(key)
                         await queue.done(key)
+                        syncs.increment()
                     }
                 }
             }
@@ -180,6 +186,13 @@ public struct Agent: Service {
             try? await Task.sleep(for: .seconds(1))
         }
     }
+}
+
+/// How many pod syncs have run: the memory trimmer works only after some.
+final class SyncCount: Sendable {
+    private let count = Mutex<Int64>(0)
+    var value: Int64 { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
 
 struct AgentError: Error, CustomStringConvertible {

@@ -15,6 +15,7 @@ struct ContainerStartError: Error, CustomStringConvertible {
 struct ContainerBuilder {
     let configuration: AgentConfiguration
     let images: ImageStore
+    let seccomp: SeccompPrograms
     let client: APIClient
     let pod: JSON
     let volumes: [String: MountSource]
@@ -50,6 +51,11 @@ struct ContainerBuilder {
                     message: "seccomp profile \(name) not found: put it at \(path)")
             }
             spec.security.seccomp = .localhost(path)
+        }
+        do {
+            spec.security.seccompProgram = try seccomp.program(for: spec.security)
+        } catch {
+            throw ContainerStartError(reason: "CreateContainerConfigError", message: "seccomp profile: \(error)")
         }
         return spec
     }

@@ -111,7 +111,8 @@ extension PodController {
                 ).prepare()
             }
             let builder = ContainerBuilder(
-                configuration: configuration, images: images, client: client, pod: pod, volumes: volumes ?? [:],
+                configuration: configuration, images: images, seccomp: seccomp, client: client, pod: pod,
+                volumes: volumes ?? [:],
                 podIP: podIPs[uid] ?? "", hostIP: hostIP)
             var spec = try await builder.build(container, attempt: (record?.attempt ?? 0) + 1)
             let started: ContainerRecord

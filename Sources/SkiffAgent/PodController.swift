@@ -14,6 +14,7 @@ actor PodController {
     let queue: WorkQueue
     let runtime: PodRuntime
     let images: ImageStore
+    let seccomp = SeccompPrograms()
     let logger: Logger
     let hostIP: String
 

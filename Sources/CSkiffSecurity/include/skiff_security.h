@@ -74,6 +74,8 @@ enum {
     SKIFF_SEC_BUILD_LOAD = 1,
     /// Export the BPF program and report its length in instructions.
     SKIFF_SEC_BUILD_MEASURE = 2,
+    /// Export the BPF program: `*program_fd` is a memfd holding it (the caller reads and closes it).
+    SKIFF_SEC_BUILD_EXPORT = 4,
 };
 
 /// Builds a filter with `default_action`, the extra `arches` (the native one is implicit) and the
@@ -83,7 +85,12 @@ int skiff_sec_build_filter(
     uint32_t default_action, const uint32_t *arches, size_t arch_count,
     const struct skiff_sec_rule *rules, size_t rule_count,
     const struct skiff_sec_arg *args, size_t arg_count,
-    int mode, long *instructions, size_t *failed_rule);
+    int mode, long *instructions, size_t *failed_rule, int *program_fd);
+
+/// Installs a BPF program exported by SKIFF_SEC_BUILD_EXPORT (`instructions` sock_filters) in
+/// the calling thread: what seccomp_load does, without building the program again. Needs
+/// no_new_privs or CAP_SYS_ADMIN. Returns 0 or a negative errno.
+int skiff_sec_load_program(const void *filter, size_t instructions);
 
 /// setresuid(uid, uid, uid) / setresgid(gid, gid, gid): glibc declares them only under
 /// _GNU_SOURCE, which Swift's Glibc module does not set. Return -1 with errno, like glibc.

@@ -92,7 +92,7 @@ public enum ContainerExec {
     /// In the forked child, inside every namespace: terminal, credentials, confinement, execve.
     /// A command that cannot run exits 127 (not found) or 126 with a message on stderr, as a
     /// shell and runc do, so the user sees it among the command's own output.
-    static func startCommand(_ request: Request, profile: SeccompProfile?, terminal: Int32) -> Never {
+    static func startCommand(_ request: Request, profile: SeccompFilter?, terminal: Int32) -> Never {
         skiff_reset_signals()
         _ = skiff_set_pdeathsig(SIGKILL)  // the command ends with its helper (a closed session)
         _ = setsid()

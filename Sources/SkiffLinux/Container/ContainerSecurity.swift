@@ -9,8 +9,8 @@ import Glibc
 enum ContainerSecurity {
     /// `profile` comes from `seccompProfile`, called before pivot_root (a Localhost profile is
     /// a host file).
-    static func apply(_ security: SecuritySpec, profile: SeccompProfile?) throws(LinuxError) {
-        let capabilities = security.capabilities ?? (security.privileged ? Capabilities.all : Capabilities.defaultSet)
+    static func apply(_ security: SecuritySpec, profile: SeccompFilter?) throws(LinuxError) {
+        let capabilities = security.effectiveCapabilities
         let noNewPrivileges = security.noNewPrivileges && !security.privileged
         if let profile, !noNewPrivileges { try profile.load(capabilities: capabilities) }
         try Capabilities.apply(
@@ -23,14 +23,23 @@ enum ContainerSecurity {
         }
     }
 
-    /// RuntimeDefault is Docker's profile; Localhost is a Docker/OCI JSON file on the host.
-    static func seccompProfile(_ security: SecuritySpec) throws(LinuxError) -> SeccompProfile? {
-        switch security.seccomp {
-        case .unconfined: return nil
-        case .runtimeDefault: return security.privileged ? nil : SeccompProfile.runtimeDefault
-        case .localhost(let path):
-            guard let text = Syscalls.readFile(path) else { throw LinuxError("read seccomp profile \(path)") }
-            return try SeccompProfile(jsonText: text)
+    /// The filter to install: the program the agent compiled ahead, else the profile itself
+    /// (RuntimeDefault is Docker's profile; Localhost a Docker/OCI JSON file on the host).
+    static func seccompProfile(_ security: SecuritySpec) throws(LinuxError) -> SeccompFilter? {
+        if let program = security.seccompProgram, security.seccomp != .unconfined { return .program(program) }
+        return try SeccompProfile.resolve(security).map(SeccompFilter.profile)
+    }
+}
+
+/// A seccomp filter ready to install: a profile still to compile, or its compiled program.
+enum SeccompFilter {
+    case profile(SeccompProfile)
+    case program([UInt8])
+
+    func load(capabilities: [String]) throws(LinuxError) {
+        switch self {
+        case .profile(let profile): try profile.load(capabilities: capabilities)
+        case .program(let program): try SeccompProfile.load(program: program)
         }
     }
 }

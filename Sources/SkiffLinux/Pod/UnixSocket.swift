@@ -48,14 +48,18 @@ public enum UnixSocket {
     }
 
     /// Reads up to the first newline (excluded); nil on EOF, timeout or a line over `limit`.
+    /// Reads in chunks (a start request carries a compiled seccomp program, ~12 KB): the
+    /// protocol has one line per connection, so nothing after the newline is lost.
     public static func readLine(_ fd: Int32, limit: Int = 1 << 20) -> [UInt8]? {
         var line: [UInt8] = []
-        var byte: UInt8 = 0
+        var chunk = [UInt8](repeating: 0, count: 16384)
         while line.count < limit {
-            let n = read(fd, &byte, 1)
-            if n == 1 {
-                if byte == UInt8(ascii: "\n") { return line }
-                line.append(byte)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
+                    return line + chunk[0..<newline]
+                }
+                line += chunk[0..<n]
             } else if n == -1 && errno == EINTR {
                 continue
             } else {

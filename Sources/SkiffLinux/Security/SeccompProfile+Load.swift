@@ -21,6 +21,36 @@ extension SeccompProfile {
         try compile(capabilities: capabilities).build(mode: Int32(SKIFF_SEC_BUILD_LOAD))
     }
 
+    /// The BPF program of this profile for a container with `capabilities` on this machine, as
+    /// the kernel takes it (an array of `struct sock_filter`): build it once, load it per start.
+    public func program(capabilities: [String]) throws(LinuxError) -> [UInt8] {
+        var fd: Int32 = -1
+        try compile(capabilities: capabilities).build(mode: Int32(SKIFF_SEC_BUILD_EXPORT), programFD: &fd)
+        defer { close(fd) }
+        return Syscalls.readAll(fd)
+    }
+
+    /// Installs a program from `program(capabilities:)` in the calling thread, under the same
+    /// conditions as `load(capabilities:)`.
+    public static func load(program: [UInt8]) throws(LinuxError) {
+        let size = 8  // struct sock_filter: u16 code, u8 jt, u8 jf, u32 k
+        guard program.count % size == 0 else { throw LinuxError("seccomp program length", errno: EINVAL) }
+        let rc = program.withUnsafeBytes { skiff_sec_load_program($0.baseAddress, program.count / size) }
+        if rc < 0 { throw LinuxError("seccomp(SET_MODE_FILTER)", errno: -rc) }
+    }
+
+    /// The profile a container's security settings ask for: nil for Unconfined and for a
+    /// privileged container's RuntimeDefault.
+    public static func resolve(_ security: SecuritySpec) throws(LinuxError) -> SeccompProfile? {
+        switch security.seccomp {
+        case .unconfined: return nil
+        case .runtimeDefault: return security.privileged ? nil : runtimeDefault
+        case .localhost(let path):
+            guard let text = Syscalls.readFile(path) else { throw LinuxError("read seccomp profile \(path)") }
+            return try SeccompProfile(jsonText: text)
+        }
+    }
+
     /// Builds the filter without loading it and measures it.
     public func report(capabilities: [String]) throws(LinuxError) -> SeccompFilterReport {
         let filter = try compile(capabilities: capabilities)
@@ -117,10 +147,18 @@ struct CompiledFilter {
     /// Builds (and per `mode` measures and loads) the filter; returns the instruction count.
     @discardableResult
     func build(mode: Int32) throws(LinuxError) -> Int {
+        var unused: Int32 = -1
+        return try build(mode: mode, programFD: &unused)
+    }
+
+    /// As `build(mode:)`; with SKIFF_SEC_BUILD_EXPORT, `programFD` is a memfd holding the program.
+    @discardableResult
+    func build(mode: Int32, programFD: inout Int32) throws(LinuxError) -> Int {
         var instructions = 0
         var failed = 0
         let rc = skiff_sec_build_filter(
-            defaultAction, arches, arches.count, rules, rules.count, args, args.count, mode, &instructions, &failed)
+            defaultAction, arches, arches.count, rules, rules.count, args, args.count, mode, &instructions, &failed,
+            &programFD)
         guard rc < 0 else { return instructions }
         if failed >= 0 && failed < ruleNames.count {
             let action = "0x" + String(rules[failed].action, radix: 16)

@@ -91,6 +91,12 @@ extension SecuritySpec {
             readOnlyRootFilesystem: s.bool("readOnlyRootFilesystem"), privileged: s.bool("privileged"),
             uid: UInt32(clamping: s.int("uid") ?? 0), gid: UInt32(clamping: s.int("gid") ?? 0),
             supplementaryGroups: (s.fields["groups"]?.array ?? []).compactMap { $0.int.map { UInt32(clamping: $0) } })
+        if let hex = s.optionalString("seccompProgram") {
+            guard let program = Hex.decode(hex), !program.isEmpty else {
+                throw LinuxError("\(s.path).seccompProgram: not a hexadecimal BPF program", errno: EINVAL)
+            }
+            seccompProgram = program
+        }
     }
 
     var json: JSON {
@@ -110,6 +116,7 @@ extension SecuritySpec {
         // Written even when empty or true: an empty list (drop ALL) differs from the default set.
         if let capabilities { fields["capabilities"] = .array(capabilities.map(JSON.string)) }
         fields["noNewPrivileges"] = .bool(noNewPrivileges)
+        if let seccompProgram { fields["seccompProgram"] = .string(Hex.encode(seccompProgram)) }
         return .object(fields)
     }
 }

@@ -110,6 +110,10 @@ public struct SecuritySpec: Sendable, Equatable {
     public var uid: UInt32
     public var gid: UInt32
     public var supplementaryGroups: [UInt32]
+    /// The `seccomp` profile already compiled for these capabilities (the BPF program, as
+    /// `SeccompProfile.program` exports it), so a start loads it rather than build it again
+    /// (libseccomp takes ~13 ms for RuntimeDefault); nil: compile the profile at start.
+    public var seccompProgram: [UInt8]?
 
     public init(
         capabilities: [String]? = nil, noNewPrivileges: Bool = true, seccomp: Seccomp = .runtimeDefault,
@@ -124,5 +128,10 @@ public struct SecuritySpec: Sendable, Equatable {
         self.uid = uid
         self.gid = gid
         self.supplementaryGroups = supplementaryGroups
+    }
+
+    /// The capabilities the container's processes hold.
+    public var effectiveCapabilities: [String] {
+        capabilities ?? (privileged ? Capabilities.all : Capabilities.defaultSet)
     }
 }
