@@ -183,11 +183,6 @@ enum DaemonLogging {
     }
 
     static func bootstrap(_ name: String) {
-        // The daemons keep time in UTC unless TZ says otherwise, as the API's timestamps are:
-        // log lines carry their offset either way (+0000). It also spares each daemon ICU's
-        // time-zone data (about 4 MB resident), which Hummingbird's Date header otherwise loads
-        // to resolve the local zone's name.
-        if getenv("TZ") == nil { setenv("TZ", "UTC", 1) }
         let level = Logger.Level(rawValue: name) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -4,7 +4,14 @@ import Glibc
 /// line, per connection. Plain syscalls, so skiff-init stays single-threaded.
 public enum UnixSocket {
     public static func listen(_ path: String) throws(LinuxError) -> Int32 {
-        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try bound(path, type: Int32(SOCK_STREAM.rawValue))
+        try check("listen(\(path))") { Glibc.listen(fd, 64) }
+        return fd
+    }
+
+    /// A socket of `type` bound at `path` (a stale file there is replaced), mode 0600.
+    static func bound(_ path: String, type: Int32) throws(LinuxError) -> Int32 {
+        let fd = try check("socket") { socket(AF_UNIX, type | Int32(SOCK_CLOEXEC.rawValue), 0) }
         unlink(path)
         var address = try makeAddress(path)
         let bound = withUnsafePointer(to: &address) {
@@ -18,7 +25,6 @@ public enum UnixSocket {
             throw error
         }
         chmod(path, 0o600)
-        try check("listen(\(path))") { Glibc.listen(fd, 64) }
         return fd
     }
 
@@ -71,21 +77,7 @@ public enum UnixSocket {
 
     /// A datagram socket bound at `path` (a stale file there is replaced), mode 0600.
     public static func bindDatagram(_ path: String) throws(LinuxError) -> Int32 {
-        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        unlink(path)
-        var address = try makeAddress(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if bound == -1 {
-            let error = LinuxError("bind(\(path))")
-            close(fd)
-            throw error
-        }
-        chmod(path, 0o600)
-        return fd
+        try bound(path, type: Int32(SOCK_DGRAM.rawValue))
     }
 
     /// Sends one datagram to the socket at `path` from an unbound socket, never blocking; false
