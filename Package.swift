@@ -109,6 +109,17 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: strict
         ),
+        // The desired-state loops: scheduler and workload controllers, run by `skiffd master`.
+        .target(
+            name: "SkiffControllers",
+            dependencies: [
+                "SkiffAPI", "SkiffClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strict
+        ),
         .target(
             name: "SkiffCommands",
             dependencies: [
@@ -142,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "skiffd",
             dependencies: [
-                "SkiffAPIServer", "SkiffAgent",
+                "SkiffAPIServer", "SkiffAgent", "SkiffControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,6 +165,7 @@ let package = Package(
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffAPIServerTests", dependencies: ["SkiffAPIServer", "SkiffAPI"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
+        .testTarget(name: "SkiffControllersTests", dependencies: ["SkiffControllers", "SkiffAPI"]),
         .testTarget(name: "SkiffAgentTests", dependencies: ["SkiffAgent", "SkiffAPI", "SkiffLinux"]),
         // Test-only: a fresh single-threaded process (like skiff-init) that applies capabilities
         // and seccomp filters for the tests; forking the multi-threaded test runner and running

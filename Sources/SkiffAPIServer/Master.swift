@@ -27,7 +27,7 @@ public struct Master {
 
     let configuration: Configuration
     let logger: Logger
-    /// Extra services run in the same group (the controllers issue adds its controllers here).
+    /// Extra services run in the same group: the scheduler and the controllers.
     public var services: [any Service] = []
 
     public init(configuration: Configuration, logger: Logger) {
@@ -96,7 +96,6 @@ public struct Master {
                 services: [
                     .init(service: unixApp), .init(service: tcpApp),
                     .init(service: NamespaceController(server: server, logger: logger)),
-                    .init(service: InterimScheduler(server: server, logger: logger)),
                     .init(service: MemoryTrimmer { store.currentRevision }),
                 ] + services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],

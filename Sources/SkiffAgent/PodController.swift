@@ -55,7 +55,7 @@ actor PodController {
         self.logger = logger
         self.hostIP = hostIP
         runner = ActionRunner(initPath: configuration.initPath, nodeNetwork: runtime.network?.namespacePath)
-        events = EventRecorder(client: client, nodeName: configuration.nodeName, logger: logger)
+        events = EventRecorder(client: client, component: "kubelet", host: configuration.nodeName, logger: logger)
         probes = ProbeWorkers(runner: runner, events: events, logger: logger) { [queue] key in
             Task { await queue.add(key) }
         }

@@ -4,6 +4,8 @@ import Logging
 import ServiceLifecycle
 import SkiffAPIServer
 import SkiffAgent
+import SkiffClient
+import SkiffControllers
 
 /// `skiffd`: the master (and, with the node issue, the agent) in one executable.
 @main
@@ -45,7 +47,11 @@ struct MasterCommand: AsyncParsableCommand {
         let parts = listen.split(separator: ":")
         config.listenHost = String(parts[0])
         config.listenPort = Int(parts[1]) ?? 6443
-        try await Master(configuration: config, logger: logger).run()
+        var master = Master(configuration: config, logger: logger)
+        // The controllers talk to the API like any client, over the master's own socket.
+        let client = try APIClient(endpoint: .unixSocket(path: config.resolvedSocketPath))
+        master.services = [SchedulerService(client: client, logger: Logger(label: "skiffd.scheduler"))]
+        try await master.run()
     }
 }
 

@@ -1,5 +1,6 @@
 import Logging
 import SkiffAPI
+import SkiffClient
 import SkiffLinux
 import Synchronization
 

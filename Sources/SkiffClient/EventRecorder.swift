@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import SkiffAPI
+
+/// Writes core/v1 Events, as Kubernetes components do, so `kubectl describe` and `get events`
+/// tell what happened: the agent as kubelet (Pulled, Started, BackOff, …), the scheduler
+/// (Scheduled, FailedScheduling), the controllers (SuccessfulCreate, ScalingReplicaSet, …).
+/// The same reason and message for the same object again raises `count` on the first Event
+/// (client-go's correlation, without its spam filter). Best effort: a failed write is logged,
+/// never retried, and never holds up the caller.
+public actor EventRecorder {
+    let client: APIClient
+    let component: String
+    /// The node, for the agent; nil for the master's components.
+    let host: String?
+    let logger: Logger
+    /// uid|fieldPath|reason|message → the Event's name and count.
+    private var written: [String: (name: String, count: Int)] = [:]
+
+    public init(client: APIClient, component: String, host: String? = nil, logger: Logger) {
+        self.client = client
+        self.component = component
+        self.host = host
+        self.logger = logger
+    }
+
+    public enum Kind: String, Sendable { case normal = "Normal", warning = "Warning" }
+
+    /// From anywhere: the write happens on its own task. `kind` and `apiVersion` name the
+    /// object's type, which list items do not carry.
+    public nonisolated func post(
+        _ object: JSON, kind objectKind: String, apiVersion: String, fieldPath: String? = nil, _ type: Kind,
+        _ reason: String, _ message: String
+    ) {
+        Task {
+            await self.record(
+                object, kind: objectKind, apiVersion: apiVersion, fieldPath: fieldPath, type, reason, message)
+        }
+    }
+
+    public func record(
+        _ object: JSON, kind objectKind: String, apiVersion: String, fieldPath: String? = nil, _ type: Kind,
+        _ reason: String, _ message: String
+    ) async {
+        let namespace = object[path: ["metadata", "namespace"]]?.string ?? "default"
+        let name = object[path: ["metadata", "name"]]?.string ?? ""
+        let uid = object[path: ["metadata", "uid"]]?.string ?? ""
+        let text = String(message.prefix(1024))
+        let key = [uid, fieldPath ?? "", reason, text].joined(separator: "|")
+        let now = JSON.string(RFC3339.format(Date()))
+        do {
+            if let previous = written[key] {
+                let count = previous.count + 1
+                written[key]?.count = count
+                _ = try await client.patch(
+                    Resources.events, namespace: namespace, name: previous.name,
+                    patch: ["count": .int(Int64(count)), "lastTimestamp": now])
+                return
+            }
+            let eventName = "\(name).\(String(UInt64(Date().timeIntervalSince1970 * 1e9), radix: 16))"
+            var involved: JSON = [
+                "apiVersion": .string(apiVersion), "kind": .string(objectKind), "name": .string(name),
+                "namespace": .string(namespace), "uid": .string(uid),
+            ]
+            if let fieldPath { involved["fieldPath"] = .string(fieldPath) }
+            var source: JSON = ["component": .string(component)]
+            if let host { source["host"] = .string(host) }
+            let event: JSON = [
+                "apiVersion": "v1", "kind": "Event",
+                "metadata": ["name": .string(eventName), "namespace": .string(namespace)],
+                "involvedObject": involved, "reason": .string(reason), "message": .string(text),
+                "type": .string(type.rawValue), "source": source,
+                "firstTimestamp": now, "lastTimestamp": now, "count": 1,
+                "reportingComponent": .string(component), "reportingInstance": .string(host ?? component),
+            ]
+            _ = try await client.create(Resources.events, namespace: namespace, object: event)
+            // Probe output varies, so keys pile up while an object lives: bounded, forgetting all at once.
+            if written.count >= 1000 { written.removeAll(keepingCapacity: true) }
+            written[key] = (eventName, 1)
+        } catch {
+            logger.debug("cannot write event", metadata: ["reason": "\(reason)", "error": "\(error)"])
+        }
+    }
+
+    /// Forgets an object's events once it is gone (the API server expires the Events themselves).
+    public func forget(uid: String) {
+        written = written.filter { !$0.key.hasPrefix(uid + "|") }
+    }
+}
