@@ -128,4 +128,7 @@ extension Resources {
     public static let persistentVolumes = info("persistentvolumes")
     public static let events = info("events")
     public static let leases = info("leases", group: "coordination.k8s.io")
+    public static let replicationControllers = info("replicationcontrollers")
+    public static let replicaSets = info("replicasets", group: "apps")
+    public static let deployments = info("deployments", group: "apps")
 }

@@ -50,7 +50,7 @@ struct MasterCommand: AsyncParsableCommand {
         var master = Master(configuration: config, logger: logger)
         // The controllers talk to the API like any client, over the master's own socket.
         let client = try APIClient(endpoint: .unixSocket(path: config.resolvedSocketPath))
-        master.services = [SchedulerService(client: client, logger: Logger(label: "skiffd.scheduler"))]
+        master.services = [ControllerManager(client: client, logger: Logger(label: "skiffd.controllers"))]
         try await master.run()
     }
 }

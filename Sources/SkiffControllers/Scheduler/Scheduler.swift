@@ -31,37 +31,30 @@ public actor Scheduler {
     var bindsInFlight = 0
     var bindSlotWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(client: APIClient, logger: Logger) {
+    init(client: APIClient, informers: SharedInformers, logger: Logger) async {
         self.client = client
         self.logger = logger
-        pods = Informer(client: client, info: Resources.pods, logger: logger)
-        nodes = Informer(client: client, info: Resources.nodes, logger: logger)
+        pods = await informers.informer(Resources.pods)
+        nodes = await informers.informer(Resources.nodes)
         events = EventRecorder(client: client, component: Self.defaultName, logger: logger)
-    }
-
-    public func run() async {
         await nodes.addHandler { [weak self] key in await self?.nodeChanged(key) }
         await pods.addHandler { [weak self] key in await self?.podChanged(key) }
-        let queue = self.queue
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.nodes.run() }
-                group.addTask { await self.pods.run() }
-                group.addTask { await self.work() }
-                group.addTask { await self.retryPeriodically() }
-                await group.next()
-                group.cancelAll()
-            }
-        } onCancel: {
-            Task { await queue.shutDown() }
-        }
     }
 
-    func work() async {
-        await nodes.waitForSync()
-        while let key = await queue.next() {
-            await scheduleOne(key)
-            await queue.done(key)
+    /// Until cancelled (the informers run elsewhere).
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.retryPeriodically() }
+            group.addTask {
+                // One pod at a time: each decision must see the one before.
+                let workers = ControllerWorkers(name: "scheduler", queue: self.queue, workers: 1, logger: self.logger)
+                await workers.run(after: { await self.nodes.waitForSync() }) { key in
+                    await self.scheduleOne(key)
+                    return nil
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -187,16 +180,5 @@ public actor Scheduler {
         } else {
             bindSlotWaiters.removeFirst().resume()  // the slot passes straight on
         }
-    }
-}
-
-/// The scheduler as one of the master's services.
-public struct SchedulerService: Service {
-    let scheduler: Scheduler
-
-    public init(client: APIClient, logger: Logger) { scheduler = Scheduler(client: client, logger: logger) }
-
-    public func run() async throws {
-        await cancelWhenGracefulShutdown { await scheduler.run() }
     }
 }

@@ -1,0 +1,35 @@
+import Logging
+import ServiceLifecycle
+import SkiffAPI
+import SkiffClient
+
+/// The master's controllers as one service (kube-controller-manager and kube-scheduler in
+/// one): shared informers, the scheduler and the workload controllers, each a client of the
+/// API over the master's own socket.
+public struct ControllerManager: Service {
+    let client: APIClient
+    let logger: Logger
+
+    public init(client: APIClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            let informers = SharedInformers(client: client, logger: logger)
+            // Each asks for its informers and adds its handlers before any informer lists.
+            let scheduler = await Scheduler(client: client, informers: informers, logger: logger)
+            let replicaSets = await ReplicaSetController(
+                kind: .replicaSet, client: client, informers: informers, logger: logger)
+            let replicationControllers = await ReplicaSetController(
+                kind: .replicationController, client: client, informers: informers, logger: logger)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await informers.run() }
+                group.addTask { await scheduler.run() }
+                group.addTask { await replicaSets.run() }
+                group.addTask { await replicationControllers.run() }
+            }
+        }
+    }
+}
