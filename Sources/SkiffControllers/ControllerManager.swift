@@ -24,11 +24,13 @@ public struct ControllerManager: Service {
                 kind: .replicaSet, client: client, informers: informers, logger: logger)
             let replicationControllers = await ReplicaSetController(
                 kind: .replicationController, client: client, informers: informers, logger: logger)
+            let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
                 group.addTask { await scheduler.run() }
                 group.addTask { await replicaSets.run() }
                 group.addTask { await replicationControllers.run() }
+                group.addTask { await collector.run() }
             }
         }
     }
