@@ -30,16 +30,15 @@ struct PodSchedulingProfile: Sendable {
         namespace = metadata?["namespace"]?.string ?? "default"
         name = metadata?["name"]?.string ?? ""
         key = namespace + "/" + name
-        labels = Self.strings(metadata?["labels"])
-        deleting = metadata?["deletionTimestamp"] != nil && metadata?["deletionTimestamp"] != .null
+        labels = PodFacts.labels(pod)
+        deleting = PodFacts.isDeleting(pod)
         controllerUID =
             (metadata?["ownerReferences"]?.array ?? []).first { $0["controller"]?.bool == true }?["uid"]?
             .string
         let spec = pod["spec"]
         nodeName = spec?["nodeName"]?.string ?? ""
         schedulerName = spec?["schedulerName"]?.string ?? Scheduler.defaultName
-        let phase = pod[path: ["status", "phase"]]?.string
-        terminal = phase == "Succeeded" || phase == "Failed"
+        terminal = PodFacts.isTerminal(pod)
         let containers = spec?["containers"]?.array ?? []
         let initContainers = spec?["initContainers"]?.array ?? []
         requests = Self.requests(containers: containers, initContainers: initContainers, overhead: spec?["overhead"])
