@@ -24,13 +24,16 @@ public struct MemoryTrimmer: Service {
     }
 
     public func run() async throws {
-        var trimmedAt: Int64 = -1
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            let current = generation()
-            guard current != trimmedAt else { continue }
-            trimmedAt = current
-            _ = skiff_malloc_trim()
+        // A shutdown ends the sleep at once: the daemon's exit never waits out an interval.
+        await cancelWhenGracefulShutdown {
+            var trimmedAt: Int64 = -1
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                let current = generation()
+                guard current != trimmedAt else { continue }
+                trimmedAt = current
+                _ = skiff_malloc_trim()
+            }
         }
     }
 }
