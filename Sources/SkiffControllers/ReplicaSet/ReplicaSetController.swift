@@ -78,7 +78,10 @@ actor ReplicaSetController {
             apiVersion: kind.apiVersion, kind: kind.kind, name: name,
             uid: owner[path: ["metadata", "uid"]]?.string ?? "")
         let ownerDeleting = PodFacts.isDeleting(owner)
-        let owned = try await claimPods(owner, me, namespace: namespace, adopting: !ownerDeleting)
+        let candidates = await pods.list().filter { $0[path: ["metadata", "namespace"]]?.string == namespace }
+        let owned = try await ControllerClaims.claim(
+            candidates, Resources.pods, selector: kind.selector(owner), owner: me, adopting: !ownerDeleting,
+            adoptable: PodFacts.isActive, client: client)
 
         let names = { (pods: [JSON]) in Set(pods.compactMap { $0[path: ["metadata", "name"]]?.string }) }
         let active = owned.filter(PodFacts.isActive)
@@ -97,42 +100,6 @@ actor ReplicaSetController {
         try await updateStatus(owner, replicas: replicas, failure: failure)
         if let failure { throw SkiffError(.internalError, failure.message) }  // retried after a back-off
         return nextAvailability(owner, replicas)
-    }
-
-    /// The owner's pods: those it controls and still selects, plus orphans it adopts; pods it
-    /// controls but no longer selects are released.
-    func claimPods(_ owner: JSON, _ me: ControllerRef.Owner, namespace: String, adopting: Bool) async throws
-        -> [JSON]
-    {
-        let selector = kind.selector(owner)
-        var owned: [JSON] = []
-        for pod in await pods.list() where pod[path: ["metadata", "namespace"]]?.string == namespace {
-            let matches = selector.matches(PodFacts.labels(pod))
-            let podName = pod[path: ["metadata", "name"]]?.string ?? ""
-            if let ref = ControllerRef.of(pod) {
-                guard ref.uid == me.uid else { continue }
-                if matches {
-                    owned.append(pod)
-                } else if adopting {
-                    try await patchOwners(podName, namespace, ControllerRef.releasePatch(pod, from: me))
-                }
-            } else if adopting, matches, PodFacts.isActive(pod) {
-                if let adopted = try await patchOwners(podName, namespace, ControllerRef.adoptPatch(pod, by: me)) {
-                    owned.append(adopted)
-                }
-            }
-        }
-        return owned
-    }
-
-    /// nil when the pod has gone meanwhile; a conflict (the pod changed) is retried.
-    @discardableResult
-    func patchOwners(_ pod: String, _ namespace: String, _ patch: JSON) async throws -> JSON? {
-        do {
-            return try await client.patch(Resources.pods, namespace: namespace, name: pod, patch: patch)
-        } catch  where error.code == .notFound {
-            return nil
-        }
     }
 
     func createPods(_ count: Int, _ owner: JSON, _ me: ControllerRef.Owner, key: String, namespace: String) async
