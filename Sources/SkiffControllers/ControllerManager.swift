@@ -24,6 +24,7 @@ public struct ControllerManager: Service {
                 kind: .replicaSet, client: client, informers: informers, logger: logger)
             let replicationControllers = await ReplicaSetController(
                 kind: .replicationController, client: client, informers: informers, logger: logger)
+            let deployments = await DeploymentController(client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -31,6 +32,7 @@ public struct ControllerManager: Service {
                 group.addTask { await replicaSets.run() }
                 group.addTask { await replicationControllers.run() }
                 group.addTask { await collector.run() }
+                group.addTask { await deployments.run() }
             }
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import SkiffAPI
+import SkiffClient
+
+/// Deployments: one ReplicaSet per pod template (named by its `pod-template-hash`), the
+/// current template's scaled up and the others down as the strategy says (RollingUpdate
+/// within maxSurge and maxUnavailable, or Recreate), revisions in the
+/// `deployment.kubernetes.io/revision` annotation so `kubectl rollout history` and `undo` work,
+/// old ReplicaSets kept up to `revisionHistoryLimit`, and the status and conditions
+/// `kubectl rollout status` reads.
+actor DeploymentController {
+    static let revision = "deployment.kubernetes.io/revision"
+    static let workers = 4
+
+    let client: APIClient
+    let deployments: Informer
+    let replicaSets: Informer
+    let pods: Informer
+    let events: EventRecorder
+    let logger: Logger
+    let queue = WorkQueue()
+    /// ReplicaSet → its Deployment, kept so a ReplicaSet that is gone still finds its owner.
+    var replicaSetOwners: [String: String] = [:]
+
+    init(client: APIClient, informers: SharedInformers, logger: Logger) async {
+        self.client = client
+        self.logger = logger
+        deployments = await informers.informer(Resources.deployments)
+        replicaSets = await informers.informer(Resources.replicaSets)
+        pods = await informers.informer(Resources.pods)
+        events = EventRecorder(client: client, component: "deployment-controller", logger: logger)
+        await deployments.feed(queue)
+        await replicaSets.addHandler { [weak self] key in await self?.replicaSetChanged(key) }
+        await pods.addHandler { [weak self] key in await self?.podChanged(key) }
+    }
+
+    func run() async {
+        let workers = ControllerWorkers(name: "Deployment", queue: queue, workers: Self.workers, logger: logger)
+        await workers.run(after: {
+            await self.deployments.waitForSync()
+            await self.replicaSets.waitForSync()
+        }) { key in try await self.reconcile(key) }
+    }
+
+    func replicaSetChanged(_ key: String) async {
+        var targets: Set<String> = []
+        if let previous = replicaSetOwners.removeValue(forKey: key) { targets.insert(previous) }
+        if let rs = await replicaSets.get(key) {
+            let namespace = rs[path: ["metadata", "namespace"]]?.string ?? ""
+            if let ref = ControllerRef.of(rs) {
+                if ref.kind == "Deployment" {
+                    replicaSetOwners[key] = namespace + "/" + ref.name
+                    targets.insert(namespace + "/" + ref.name)
+                }
+            } else {
+                let labels = PodFacts.labels(rs)
+                for deployment in await deployments.list()
+                where deployment[path: ["metadata", "namespace"]]?.string == namespace
+                    && Self.selector(deployment).matches(labels)
+                {
+                    targets.insert(Informer.key(of: deployment))
+                }
+            }
+        }
+        for target in targets { await queue.add(target) }
+    }
+
+    /// Recreate waits for the old pods to be gone: their changes wake the Deployment.
+    func podChanged(_ key: String) async {
+        guard let pod = await pods.get(key), let ref = ControllerRef.of(pod), ref.kind == "ReplicaSet" else { return }
+        let namespace = pod[path: ["metadata", "namespace"]]?.string ?? ""
+        if let owner = replicaSetOwners[namespace + "/" + ref.name] { await queue.add(owner) }
+    }
+
+    static func selector(_ deployment: JSON) -> LabelSelector {
+        guard let selector = deployment[path: ["spec", "selector"]], selector.object?.isEmpty == false else {
+            return .nothing
+        }
+        return (try? LabelSelector(json: selector)) ?? .nothing
+    }
+
+    static func revision(_ rs: JSON) -> Int64 {
+        Int64(rs[path: ["metadata", "annotations", revision]]?.string ?? "") ?? 0
+    }
+
+    static func replicas(_ object: JSON) -> Int { Int(object[path: ["spec", "replicas"]]?.int ?? 1) }
+
+    static func status(_ object: JSON, _ field: String) -> Int { Int(object[path: ["status", field]]?.int ?? 0) }
+
+    static func name(_ object: JSON) -> String { object[path: ["metadata", "name"]]?.string ?? "" }
+}

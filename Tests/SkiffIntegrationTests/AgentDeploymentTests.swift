@@ -1,0 +1,128 @@
+import Foundation
+import SkiffAPI
+import SkiffClient
+import Synchronization
+import Testing
+
+/// Deployments with real pods and real kubectl: a rollout that never drops below the
+/// available minimum, `rollout status`, `history` and `undo`.
+@Suite("deployments roll out real pods", .serialized, .enabled(if: Privileged.canRun, Privileged.reason))
+struct AgentDeploymentTests {
+    static let manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 3
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+        """
+
+    /// Pods of the Deployment that are Ready and not on their way out.
+    static func readyPods(_ client: APIClient) async throws -> [JSON] {
+        try await client.list(Resources.pods, namespace: "default", labelSelector: "app=web").items.filter {
+            !PodFactsForTests.isDeleting($0) && PodFactsForTests.isReady($0)
+        }
+    }
+
+    @Test("set image rolls out with never fewer than 3 ready pods; rollout status, history and undo work")
+    func rollout() async throws {
+        try await withCluster { master, _, client in
+            func kubectl(_ args: [String], stdin: String? = nil) throws -> CommandResult {
+                try runProgram(
+                    "/usr/bin/timeout", ["150", ReplicaSetTests.kubectl, "--kubeconfig", master.kubeconfigPath] + args,
+                    stdin: stdin)
+            }
+            let applied = try kubectl(["apply", "-f", "-"], stdin: Self.manifest)
+            #expect(applied.status == 0, "\(applied.output)")
+            let first = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            #expect(first.status == 0, "\(first.output)")
+            #expect(first.output.contains("successfully rolled out"), "\(first.output)")
+            try await eventually("3 ready") { try await Self.readyPods(client).count == 3 }
+
+            // Sample readiness all through the rollout.
+            let lowest = Mutex(Int.max)
+            let samples = Mutex(0)
+            let sampler = Task {
+                while !Task.isCancelled {
+                    if let ready = try? await Self.readyPods(client).count {
+                        lowest.withLock { $0 = min($0, ready) }
+                        samples.withLock { $0 += 1 }
+                    }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            let setImage = try kubectl(["set", "image", "deployment/web", "main=skiff-test"])
+            #expect(setImage.status == 0, "\(setImage.output)")
+            let second = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            sampler.cancel()
+            _ = await sampler.value
+            #expect(second.status == 0, "\(second.output)")
+            #expect(samples.withLock { $0 } > 0, "readiness was sampled during the rollout")
+            #expect(lowest.withLock { $0 } == 3, "ready pods fell to \(lowest.withLock { $0 }) during the rollout")
+            let scaling = try await client.list(Resources.events, namespace: "default").items.filter {
+                $0["reason"] == "ScalingReplicaSet"
+            }.compactMap { $0["message"]?.string }
+            // Step by step: the new ReplicaSet grows one at a time while the old one shrinks.
+            #expect(scaling.filter { $0.contains("Scaled down") }.count >= 3, "\(scaling)")
+            try await eventually("all pods run the new image") {
+                let pods = try await Self.readyPods(client)
+                return pods.count == 3
+                    && pods.allSatisfy { $0[path: ["spec", "containers"]]?.array?.first?["image"] == "skiff-test" }
+            }
+
+            let history = try kubectl(["rollout", "history", "deployment/web"])
+            #expect(history.status == 0, "\(history.output)")
+            #expect(history.output.contains("1 ") && history.output.contains("2 "), "\(history.output)")
+
+            let replicaSetsBefore = try await client.list(Resources.replicaSets, namespace: "default").items
+            let undo = try kubectl(["rollout", "undo", "deployment/web"])
+            #expect(undo.status == 0, "\(undo.output)")
+            let third = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            #expect(third.status == 0, "\(third.output)")
+            try await eventually("back on busybox") {
+                let pods = try await Self.readyPods(client)
+                return pods.count == 3
+                    && pods.allSatisfy { $0[path: ["spec", "containers"]]?.array?.first?["image"] == "busybox" }
+            }
+            // The first ReplicaSet came back (no third one), now as revision 3.
+            let replicaSets = try await client.list(Resources.replicaSets, namespace: "default").items
+            #expect(replicaSets.count == 2 && replicaSetsBefore.count == 2)
+            let busybox = replicaSets.first {
+                $0[path: ["spec", "template", "spec", "containers"]]?.array?.first?["image"] == "busybox"
+            }
+            #expect(busybox?[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] == "3")
+
+            let scaled = try kubectl(["scale", "deployment/web", "--replicas=0"])
+            #expect(scaled.status == 0, "\(scaled.output)")
+            try await eventually("scaled to 0", seconds: 60) {
+                try await client.list(Resources.pods, namespace: "default", labelSelector: "app=web").items.isEmpty
+            }
+            let deleted = try kubectl(["delete", "deployment", "web"])
+            #expect(deleted.status == 0, "\(deleted.output)")
+        }
+    }
+}
+
+/// The pod facts these tests read, as the controllers read them.
+enum PodFactsForTests {
+    static func isDeleting(_ pod: JSON) -> Bool {
+        let stamp = pod[path: ["metadata", "deletionTimestamp"]]
+        return stamp != nil && stamp != .null
+    }
+
+    static func isReady(_ pod: JSON) -> Bool {
+        (pod[path: ["status", "conditions"]]?.array ?? []).contains {
+            $0["type"]?.string == "Ready" && $0["status"]?.string == "True"
+        }
+    }
+}
