@@ -9,10 +9,11 @@ import Testing
 struct AgentAttachTests {
     typealias Pods = AgentPodTests
 
-    func bounded(_ path: String, _ master: MasterProcess, _ args: [String], stdin: String? = nil) throws
+    func bounded(_ path: String, _ master: MasterProcess, _ args: [String], stdin: String? = nil) async throws
         -> CommandResult
     {
-        try runProgram("/usr/bin/timeout", ["60", path, "--kubeconfig", master.kubeconfigPath] + args, stdin: stdin)
+        try await runProgram(
+            "/usr/bin/timeout", ["60", path, "--kubeconfig", master.kubeconfigPath] + args, stdin: stdin)
     }
 
     @Test("kubectl attach -i writes to the container's stdin; stdinOnce closes it when the session ends")
@@ -27,7 +28,7 @@ struct AgentAttachTests {
                     containers: [Pods.container("main", script, extra: ["stdin": true, "stdinOnce": true])])
                 _ = try await client.create(Resources.pods, namespace: "default", object: pod)
                 try await waitForRunning(client, agent, name)
-                let session = try bounded(path, master, ["attach", "-i", name], stdin: "hello\n")
+                let session = try await bounded(path, master, ["attach", "-i", name], stdin: "hello\n")
                 #expect(session.status == 0, "kubectl \(version) attach -i: \(session.output)")
                 #expect(session.output.contains("got:hello\n"), "kubectl \(version): \(session.output)")
                 try await eventually("\(name) Succeeded") {
@@ -57,7 +58,7 @@ struct AgentAttachTests {
                 // `script` gives kubectl a terminal sized 101x33; kubectl sends that size on.
                 let command =
                     "stty cols 101 rows 33; timeout 60 \(path) --kubeconfig \(master.kubeconfigPath) attach -it \(name)"
-                let session = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "hi\n")
+                let session = try await runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "hi\n")
                 let text = session.output
                 #expect(
                     text.contains("/dev/pts/0"), "kubectl \(version) attach -it: the container's own devpts: \(text)")
@@ -72,7 +73,7 @@ struct AgentAttachTests {
 
                 // What people type first: run a pod, talk to it, have it removed afterwards.
                 let runner = "run-\(version)"
-                let run = try bounded(
+                let run = try await bounded(
                     path, master,
                     [
                         "run", runner, "--image=busybox", "--restart=Never", "-i", "--rm", "--", "sh", "-c",

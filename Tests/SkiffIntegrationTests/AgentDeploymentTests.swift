@@ -37,14 +37,14 @@ struct AgentDeploymentTests {
     @Test("set image rolls out with never fewer than 3 ready pods; rollout status, history and undo work")
     func rollout() async throws {
         try await withCluster { master, _, client in
-            func kubectl(_ args: [String], stdin: String? = nil) throws -> CommandResult {
-                try runProgram(
+            func kubectl(_ args: [String], stdin: String? = nil) async throws -> CommandResult {
+                try await runProgram(
                     "/usr/bin/timeout", ["150", ReplicaSetTests.kubectl, "--kubeconfig", master.kubeconfigPath] + args,
                     stdin: stdin)
             }
-            let applied = try kubectl(["apply", "-f", "-"], stdin: Self.manifest)
+            let applied = try await kubectl(["apply", "-f", "-"], stdin: Self.manifest)
             #expect(applied.status == 0, "\(applied.output)")
-            let first = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            let first = try await kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
             #expect(first.status == 0, "\(first.output)")
             #expect(first.output.contains("successfully rolled out"), "\(first.output)")
             try await eventually("3 ready") { try await Self.readyPods(client).count == 3 }
@@ -61,9 +61,9 @@ struct AgentDeploymentTests {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
             }
-            let setImage = try kubectl(["set", "image", "deployment/web", "main=skiff-test"])
+            let setImage = try await kubectl(["set", "image", "deployment/web", "main=skiff-test"])
             #expect(setImage.status == 0, "\(setImage.output)")
-            let second = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            let second = try await kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
             sampler.cancel()
             _ = await sampler.value
             #expect(second.status == 0, "\(second.output)")
@@ -80,14 +80,14 @@ struct AgentDeploymentTests {
                     && pods.allSatisfy { $0[path: ["spec", "containers"]]?.array?.first?["image"] == "skiff-test" }
             }
 
-            let history = try kubectl(["rollout", "history", "deployment/web"])
+            let history = try await kubectl(["rollout", "history", "deployment/web"])
             #expect(history.status == 0, "\(history.output)")
             #expect(history.output.contains("1 ") && history.output.contains("2 "), "\(history.output)")
 
             let replicaSetsBefore = try await client.list(Resources.replicaSets, namespace: "default").items
-            let undo = try kubectl(["rollout", "undo", "deployment/web"])
+            let undo = try await kubectl(["rollout", "undo", "deployment/web"])
             #expect(undo.status == 0, "\(undo.output)")
-            let third = try kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+            let third = try await kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
             #expect(third.status == 0, "\(third.output)")
             try await eventually("back on busybox") {
                 let pods = try await Self.readyPods(client)
@@ -102,12 +102,12 @@ struct AgentDeploymentTests {
             }
             #expect(busybox?[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] == "3")
 
-            let scaled = try kubectl(["scale", "deployment/web", "--replicas=0"])
+            let scaled = try await kubectl(["scale", "deployment/web", "--replicas=0"])
             #expect(scaled.status == 0, "\(scaled.output)")
             try await eventually("scaled to 0", seconds: 60) {
                 try await client.list(Resources.pods, namespace: "default", labelSelector: "app=web").items.isEmpty
             }
-            let deleted = try kubectl(["delete", "deployment", "web"])
+            let deleted = try await kubectl(["delete", "deployment", "web"])
             #expect(deleted.status == 0, "\(deleted.output)")
         }
     }

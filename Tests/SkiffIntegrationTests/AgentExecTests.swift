@@ -9,10 +9,10 @@ import Testing
 struct AgentExecTests {
     typealias Pods = AgentPodTests
 
-    func kubectl(_ path: String, _ master: MasterProcess, _ args: [String], stdin: String? = nil) throws
+    func kubectl(_ path: String, _ master: MasterProcess, _ args: [String], stdin: String? = nil) async throws
         -> CommandResult
     {
-        try runProgram(path, ["--kubeconfig", master.kubeconfigPath] + args, stdin: stdin)
+        try await runProgram(path, ["--kubeconfig", master.kubeconfigPath] + args, stdin: stdin)
     }
 
     @Test(
@@ -26,7 +26,7 @@ struct AgentExecTests {
             try await waitForRunning(client, agent, "shell")
             for (version, path) in AgentLogsTests.kubectls {
                 try #require(FileManager.default.isExecutableFile(atPath: path), "\(path): run `make client-tools`")
-                let cat = try kubectl(
+                let cat = try await kubectl(
                     path, master, ["exec", "-i", "shell", "--", "sh", "-c", "cat; echo to-stderr >&2; exit 3"],
                     stdin: "hello\nworld\n")
                 #expect(cat.status == 3, "kubectl \(version): \(cat.output)")
@@ -35,17 +35,17 @@ struct AgentExecTests {
                 #expect(cat.output.contains("to-stderr\n"), "kubectl \(version): \(cat.output)")
                 #expect(cat.output.contains("command terminated with exit code 3"), "kubectl \(version): \(cat.output)")
 
-                let ok = try kubectl(path, master, ["exec", "shell", "--", "sh", "-c", "hostname; echo a b"])
+                let ok = try await kubectl(path, master, ["exec", "shell", "--", "sh", "-c", "hostname; echo a b"])
                 #expect(ok.status == 0 && ok.output == "shell\na b\n", "kubectl \(version): \(ok.output)")
 
-                let missing = try kubectl(path, master, ["exec", "shell", "--", "nosuch-command"])
+                let missing = try await kubectl(path, master, ["exec", "shell", "--", "nosuch-command"])
                 #expect(missing.status == 127, "kubectl \(version): \(missing.output)")
                 #expect(
                     missing.output.contains("\"nosuch-command\": executable file not found in $PATH"),
                     "kubectl \(version): \(missing.output)")
 
                 // A terminal: `script` gives kubectl one, sized 101x33, which the container sees.
-                let tty = try runProgram(
+                let tty = try await runProgram(
                     "/usr/bin/script",
                     [
                         "-qec",
@@ -59,7 +59,7 @@ struct AgentExecTests {
 
             let python = Checkout.tools + "/venv/bin/python"
             try #require(FileManager.default.isExecutableFile(atPath: python), "\(python): run `make client-tools`")
-            let run = try runProgram(
+            let run = try await runProgram(
                 python,
                 [
                     Checkout.root.appendingPathComponent("Tests/clients/python_exec.py").path, master.kubeconfigPath,
@@ -74,13 +74,13 @@ struct AgentExecTests {
 
             // skiff exec, over the Unix socket and over HTTPS with the kubeconfig.
             let socket = ["--server", "unix://" + master.socketPath]
-            let skiff = try runProgram(
+            let skiff = try await runProgram(
                 Checkout.skiff, ["exec"] + socket + ["-i", "shell", "--", "sh", "-c", "cat; exit 5"], stdin: "in\n")
             #expect(skiff.status == 5 && skiff.output == "in\n", "skiff exec: \(skiff.output)")
-            let tls = try runProgram(
+            let tls = try await runProgram(
                 Checkout.skiff, ["exec", "--kubeconfig", master.kubeconfigPath, "shell", "--", "hostname"])
             #expect(tls.status == 0 && tls.output == "shell\n", "skiff exec over HTTPS: \(tls.output)")
-            let wrong = try runProgram(Checkout.skiff, ["exec"] + socket + ["shell", "-c", "nope", "--", "true"])
+            let wrong = try await runProgram(Checkout.skiff, ["exec"] + socket + ["shell", "-c", "nope", "--", "true"])
             #expect(wrong.status == 1, "\(wrong.output)")
             #expect(wrong.output.contains("error: container nope is not valid for pod shell"), "\(wrong.output)")
         }
@@ -105,7 +105,7 @@ struct AgentExecTests {
                 grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status
                 grep '^CapEff:' /proc/1/status | sed 's/CapEff/Pid1CapEff/'
                 """
-            let inside = try self.kubectl(
+            let inside = try await self.kubectl(
                 kubectl, master, ["exec", "confined", "-c", "main", "--", "sh", "-c", script])
             #expect(inside.status == 0, "\(inside.output)")
             for kind in ["pid", "mnt", "net", "uts", "ipc", "cgroup"] {
@@ -126,11 +126,11 @@ struct AgentExecTests {
             #expect(fields["NoNewPrivs"] == "1", "\(inside.output)")
             #expect(fields["Seccomp"] == "2", "filter mode: \(inside.output)")
 
-            let ids = try self.kubectl(
+            let ids = try await self.kubectl(
                 kubectl, master, ["exec", "confined", "-c", "user", "--", "sh", "-c", "id -u; id -g"])
             #expect(ids.output == "1000\n3000\n", "runAsUser/runAsGroup apply to exec: \(ids.output)")
             // Seccomp holds in exec as in the container: unshare is refused.
-            let unshare = try self.kubectl(
+            let unshare = try await self.kubectl(
                 kubectl, master, ["exec", "confined", "-c", "main", "--", "unshare", "-U", "true"])
             #expect(unshare.status != 0, "\(unshare.output)")
         }
@@ -193,21 +193,21 @@ struct AgentExecTests {
                 try session.run()
                 defer { if session.isRunning { kill(session.processIdentifier, SIGKILL) } }
                 let ps = {
-                    try self.kubectl(path, master, ["exec", "partial", "-c", "main", "--", "ps", "-o", "args"])
+                    try await self.kubectl(path, master, ["exec", "partial", "-c", "main", "--", "ps", "-o", "args"])
                 }
-                try await eventually("kubectl \(version): \(marker) runs") { try ps().output.contains(marker) }
+                try await eventually("kubectl \(version): \(marker) runs") { try await ps().output.contains(marker) }
                 kill(session.processIdentifier, SIGKILL)
                 session.waitUntilExit()
                 try await eventually("kubectl \(version): \(marker) ended with its client") {
-                    try !ps().output.contains(marker)
+                    try await !ps().output.contains(marker)
                 }
 
-                let exited = try kubectl(path, master, ["exec", "partial", "-c", "done", "--", "true"])
+                let exited = try await kubectl(path, master, ["exec", "partial", "-c", "done", "--", "true"])
                 #expect(exited.status != 0, "kubectl \(version): \(exited.output)")
                 #expect(
                     exited.output.contains("container \"done\" in pod \"partial\" is not running"),
                     "kubectl \(version): \(exited.output)")
-                let unknown = try kubectl(path, master, ["exec", "partial", "-c", "nosuch", "--", "true"])
+                let unknown = try await kubectl(path, master, ["exec", "partial", "-c", "nosuch", "--", "true"])
                 #expect(unknown.status != 0, "kubectl \(version): \(unknown.output)")
                 #expect(
                     unknown.output.contains("container nosuch is not valid for pod partial"),

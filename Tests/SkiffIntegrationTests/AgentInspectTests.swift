@@ -19,7 +19,7 @@ struct AgentInspectTests {
                 Resources.pods, namespace: "default", object: P.pod("seen", containers: [limited, b]))
             try await waitForRunning(client, agent, "seen")
             let environment = ["SKIFF_SERVER": "unix://" + master.socketPath]
-            let json = try runProgram(
+            let json = try await runProgram(
                 Checkout.skiff, ["inspect", "pod", "seen", "-o", "json"], environment: environment)
             #expect(json.status == 0, "\(json.output)")
             let report = try JSON.parse(json.output)
@@ -52,12 +52,12 @@ struct AgentInspectTests {
             #expect(mounts.contains { $0["path"] == "/proc" && $0["type"] == "proc" })
             #expect(mounts.contains { $0["path"] == "/proc/keys" }, "masked path")
 
-            let text = try runProgram(Checkout.skiff, ["inspect", "pod", "seen"], environment: environment)
+            let text = try await runProgram(Checkout.skiff, ["inspect", "pod", "seen"], environment: environment)
             #expect(text.status == 0)
             #expect(text.output.contains("SHARED WITH") && text.output.contains("Container b"), "\(text.output)")
             #expect(text.output.contains("profile RuntimeDefault"))
             let node = agent.nodeName
-            let raw = try runProgram(
+            let raw = try await runProgram(
                 AgentLogsTests.kubectls[0].1,
                 [
                     "--kubeconfig", master.kubeconfigPath, "get", "--raw",
@@ -65,7 +65,7 @@ struct AgentInspectTests {
                 ])
             #expect(raw.status == 0, "\(raw.output)")
             #expect((try? JSON.parse(raw.output))?["containers"]?.array?.count == 2, "kubectl get --raw reaches it too")
-            let missing = try runProgram(Checkout.skiff, ["inspect", "pod", "nosuch"], environment: environment)
+            let missing = try await runProgram(Checkout.skiff, ["inspect", "pod", "nosuch"], environment: environment)
             #expect(missing.status != 0 && missing.output.contains("nosuch"), "\(missing.output)")
         }
     }

@@ -42,7 +42,7 @@ struct AgentLogsTests {
                         ],
                     ]
                 ]
-                let run = try runProgram(
+                let run = try await runProgram(
                     kubectl,
                     [
                         "--kubeconfig", master.kubeconfigPath, "run", name, "--image=busybox", "--restart=Never",
@@ -57,7 +57,7 @@ struct AgentLogsTests {
                 // It returned by itself when the container exited (timeout would give 124).
                 #expect(follow.status == 0, "kubectl \(version) logs -f: \(follow.output)")
                 #expect(follow.output == "n1\nn2\nn3\n", "kubectl \(version) logs -f: \(follow.output)")
-                let tail = try runProgram(
+                let tail = try await runProgram(
                     kubectl, ["--kubeconfig", master.kubeconfigPath, "logs", name, "--tail=1", "--timestamps"])
                 let line = tail.output.trimmingCharacters(in: .newlines)
                 #expect(line.hasPrefix("20") && line.hasSuffix("Z n3") && !line.contains("\n"), "\(tail.output)")
@@ -84,11 +84,11 @@ struct AgentLogsTests {
                 try await Self.log(client, "crash", [("container", "main"), ("previous", "true"), ("limitBytes", "3")])
                     == "run")
             let server = ["SKIFF_SERVER": "unix://" + master.socketPath]
-            let cli = try runProgram(
+            let cli = try await runProgram(
                 Checkout.skiff, ["logs", "crash", "-c", "main", "--previous", "--limit-bytes", "6"], environment: server
             )
             #expect(cli.status == 0 && cli.output == "run at", "skiff logs: \(cli.output)")
-            let noContainer = try runProgram(Checkout.skiff, ["logs", "crash"], environment: server)
+            let noContainer = try await runProgram(Checkout.skiff, ["logs", "crash"], environment: server)
             #expect(
                 noContainer.status != 0 && noContainer.output.contains("choose one of: [main side]"),
                 "\(noContainer.output)")

@@ -44,7 +44,7 @@ struct AgentUserNamespaceTests {
             #expect(Set(bases).count == 2, "each pod has its own range: \(bases)")
 
             let environment = ["SKIFF_SERVER": "unix://" + master.socketPath]
-            let inspect = try runProgram(
+            let inspect = try await runProgram(
                 Checkout.skiff, ["inspect", "pod", "mapped", "-o", "json"], environment: environment)
             let report = try JSON.parse(inspect.output)
             let main = report["containers"]?.array?.first
@@ -53,7 +53,7 @@ struct AgentUserNamespaceTests {
             #expect(
                 main?["uid"]?.string == Array(repeating: bases[0], count: 4).joined(separator: " "),
                 "root inside is host id \(bases[0]): \(main?["uid"] ?? nil)")
-            let exec = try runProgram(
+            let exec = try await runProgram(
                 Checkout.skiff, ["exec", "mapped", "--", "sh", "-c", "id -u; cat /proc/self/uid_map"],
                 environment: environment)
             #expect(

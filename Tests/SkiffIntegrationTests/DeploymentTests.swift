@@ -15,10 +15,10 @@ struct DeploymentTests {
     func pauseResumeScale() async throws {
         try await withMaster { master in
             let client = try master.socketClient()
-            func kubectl(_ args: [String]) throws -> CommandResult {
-                try runProgram(ReplicaSetTests.kubectl, ["--kubeconfig", master.kubeconfigPath] + args)
+            func kubectl(_ args: [String]) async throws -> CommandResult {
+                try await runProgram(ReplicaSetTests.kubectl, ["--kubeconfig", master.kubeconfigPath] + args)
             }
-            #expect(try kubectl(["create", "deployment", "api", "--image=busybox", "--replicas=2"]).status == 0)
+            #expect(try await kubectl(["create", "deployment", "api", "--image=busybox", "--replicas=2"]).status == 0)
             try await eventually("one ReplicaSet of 2, labelled with its hash") {
                 let sets = try await Self.replicaSets(client)
                 guard sets.count == 1, let hash = sets[0][path: ["metadata", "labels", "pod-template-hash"]]?.string
@@ -27,12 +27,12 @@ struct DeploymentTests {
                     && sets[0][path: ["metadata", "name"]]?.string == "api-" + hash
                     && sets[0][path: ["spec", "selector", "matchLabels", "pod-template-hash"]]?.string == hash
             }
-            #expect(try kubectl(["scale", "deployment/api", "--replicas=4"]).status == 0)
+            #expect(try await kubectl(["scale", "deployment/api", "--replicas=4"]).status == 0)
             try await eventually("the ReplicaSet follows the scale") {
                 try await Self.replicaSets(client).first?[path: ["spec", "replicas"]] == 4
             }
-            #expect(try kubectl(["rollout", "pause", "deployment/api"]).status == 0)
-            #expect(try kubectl(["set", "env", "deployment/api", "MODE=2"]).status == 0)
+            #expect(try await kubectl(["rollout", "pause", "deployment/api"]).status == 0)
+            #expect(try await kubectl(["set", "env", "deployment/api", "MODE=2"]).status == 0)
             try await eventually("paused condition") {
                 let conditions =
                     try await client.get(Resources.deployments, namespace: "default", name: "api")[
@@ -40,7 +40,7 @@ struct DeploymentTests {
                 return conditions.contains { $0["type"] == "Progressing" && $0["reason"] == "DeploymentPaused" }
             }
             #expect(try await Self.replicaSets(client).count == 1, "no new ReplicaSet while paused")
-            #expect(try kubectl(["rollout", "resume", "deployment/api"]).status == 0)
+            #expect(try await kubectl(["rollout", "resume", "deployment/api"]).status == 0)
             try await eventually("a second ReplicaSet for the new template") {
                 try await Self.replicaSets(client).count == 2
             }
@@ -70,7 +70,7 @@ struct DeploymentTests {
                     $0["type"] == "Progressing" && $0["status"] == "False" && $0["reason"] == "ProgressDeadlineExceeded"
                 }
             }
-            let status = try runProgram(
+            let status = try await runProgram(
                 ReplicaSetTests.kubectl,
                 ["--kubeconfig", master.kubeconfigPath, "rollout", "status", "deployment/stuck", "--timeout=20s"])
             #expect(status.status != 0)

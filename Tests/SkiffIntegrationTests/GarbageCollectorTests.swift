@@ -20,8 +20,8 @@ struct GarbageCollectorTests {
         return (uid, ReplicaSetTests.names(try await ReplicaSetTests.owned(client, by: uid)))
     }
 
-    static func kubectl(_ master: MasterProcess, _ args: [String]) throws -> CommandResult {
-        try runProgram(ReplicaSetTests.kubectl, ["--kubeconfig", master.kubeconfigPath] + args)
+    static func kubectl(_ master: MasterProcess, _ args: [String]) async throws -> CommandResult {
+        try await runProgram(ReplicaSetTests.kubectl, ["--kubeconfig", master.kubeconfigPath] + args)
     }
 
     static func podNames(_ client: APIClient) async throws -> Set<String> {
@@ -42,14 +42,14 @@ struct GarbageCollectorTests {
         try await withMaster { master in
             let client = try master.socketClient()
             let doomed = try await Self.withReplicaSet(master, client, "doomed")
-            let deleted = try Self.kubectl(master, ["delete", "rs", "doomed"])
+            let deleted = try await Self.kubectl(master, ["delete", "rs", "doomed"])
             #expect(deleted.status == 0, "\(deleted.output)")
             try await eventually("the pods are collected") {
                 try await Self.podNames(client).isDisjoint(with: doomed.pods)
             }
 
             let kept = try await Self.withReplicaSet(master, client, "kept")
-            let orphaned = try Self.kubectl(master, ["delete", "rs", "kept", "--cascade=orphan"])
+            let orphaned = try await Self.kubectl(master, ["delete", "rs", "kept", "--cascade=orphan"])
             #expect(orphaned.status == 0, "\(orphaned.output)")
             try await eventually("the ReplicaSet is gone") {
                 try await !Self.exists(client, Resources.replicaSets, "kept")
@@ -70,11 +70,13 @@ struct GarbageCollectorTests {
         try await withMaster { master in
             let client = try master.socketClient()
             let owner = try await Self.withReplicaSet(master, client, "front", replicas: 3)
-            let deleted = try Self.kubectl(master, ["delete", "rs", "front", "--cascade=foreground", "--wait=false"])
+            let deleted = try await Self.kubectl(
+                master, ["delete", "rs", "front", "--cascade=foreground", "--wait=false"])
             #expect(deleted.status == 0, "\(deleted.output)")
             try await eventually("pods and then the owner are gone") {
-                let podsLeft = try await !Self.podNames(client).isDisjoint(with: owner.pods)
+                // The owner first: pods seen after it was seen gone were there while it was gone.
                 let ownerLeft = try await Self.exists(client, Resources.replicaSets, "front")
+                let podsLeft = try await !Self.podNames(client).isDisjoint(with: owner.pods)
                 // Never the owner gone while a pod that blocks it is left.
                 if podsLeft && !ownerLeft { Issue.record("the owner went before its pods") }
                 return !podsLeft && !ownerLeft

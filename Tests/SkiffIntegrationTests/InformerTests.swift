@@ -11,7 +11,7 @@ struct InformerTests {
         try await withMaster { master in
             let client = try master.socketClient()
             let pods = Resources.named("pods")
-            _ = try await client.create(pods, namespace: "default", object: podManifest("before"))
+            _ = try await client.create(pods, namespace: "default", object: podManifest("before", unscheduled: true))
             let informer = Informer(client: client, info: pods, logger: Logger(label: "test"))
             let queue = WorkQueue()
             await informer.feed(queue)
@@ -21,7 +21,7 @@ struct InformerTests {
             #expect(await queue.next() == "default/before")
             await queue.done("default/before")
 
-            _ = try await client.create(pods, namespace: "default", object: podManifest("after"))
+            _ = try await client.create(pods, namespace: "default", object: podManifest("after", unscheduled: true))
             #expect(await queue.next() == "default/after")
             await queue.done("default/after")
             #expect(await informer.get("default/after")?[path: ["metadata", "name"]] == "after")

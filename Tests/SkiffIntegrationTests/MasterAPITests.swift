@@ -54,7 +54,7 @@ struct MasterAPITests {
                 }
                 return seen
             }
-            _ = try await client.create(pods, namespace: "default", object: podManifest("w"))
+            _ = try await client.create(pods, namespace: "default", object: podManifest("w", unscheduled: true))
             _ = try await client.patch(
                 pods, namespace: "default", name: "w", patch: ["metadata": ["labels": ["x": "1"]]])
             try await client.delete(pods, namespace: "default", name: "w")

@@ -105,24 +105,58 @@ struct CommandResult {
     var output: String
 }
 
+/// Waits without holding a thread: Swift Testing runs the suites on a pool as wide as the
+/// machine (2 threads here), so a test blocked in a read starves every other test, and their
+/// bounded waits then time out while nothing is wrong. Output goes to a file, which never
+/// fills as a pipe does.
 func runProgram(_ path: String, _ args: [String], environment: [String: String]? = nil, stdin: String? = nil)
-    throws -> CommandResult
+    async throws -> CommandResult
 {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
     if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
+    let capture = try OutputCapture()
+    p.standardOutput = capture.handle
+    p.standardError = capture.handle
     let input = Pipe()
     p.standardInput = input
     try p.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    while p.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    p.waitUntilExit()  // already over; collects the status
+    return CommandResult(status: p.terminationStatus, output: capture.text())
+}
+
+/// For a `defer` (cleanup), where nothing may be awaited.
+func runProgramBlocking(_ path: String, _ args: [String]) throws -> CommandResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    let capture = try OutputCapture()
+    p.standardOutput = capture.handle
+    p.standardError = capture.handle
+    try p.run()
     p.waitUntilExit()
-    return CommandResult(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    return CommandResult(status: p.terminationStatus, output: capture.text())
+}
+
+/// A child's output in a temporary file, read once it has exited.
+struct OutputCapture {
+    let path = NSTemporaryDirectory() + "skiff-test-output-" + UUID().uuidString
+    let handle: FileHandle
+
+    init() throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func text() -> String {
+        try? handle.close()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
 }
 
 /// Starts a client that streams until the server ends it (`logs -f`, `attach`), bounded by
@@ -134,16 +168,16 @@ func runUntilServerEnds(_ path: String, _ args: [String], settle: Duration, trig
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     p.arguments = ["60", path] + args
-    let output = Pipe()
-    p.standardOutput = output
-    p.standardError = output
+    let capture = try OutputCapture()
+    p.standardOutput = capture.handle
+    p.standardError = capture.handle
     try p.run()
     try await Task.sleep(for: settle)
     let waited = p.isRunning
     trigger()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    while p.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     p.waitUntilExit()
-    return (waited, CommandResult(status: p.terminationStatus, output: text))
+    return (waited, CommandResult(status: p.terminationStatus, output: capture.text()))
 }
 
 extension Resources {
@@ -153,9 +187,15 @@ extension Resources {
     }
 }
 
-func podManifest(_ name: String, labels: [String: String] = [:], image: String = "busybox") -> JSON {
-    [
+/// `unscheduled`: a pod for another scheduler, which Skiff's leaves alone (without nodes it
+/// would report each pod unschedulable, a status change a test counting events would see).
+func podManifest(_ name: String, labels: [String: String] = [:], image: String = "busybox", unscheduled: Bool = false)
+    -> JSON
+{
+    var pod: JSON = [
         "apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "labels": JSON(labels)],
         "spec": ["containers": [["name": "main", "image": .string(image)]]],
     ]
+    if unscheduled { pod[path: ["spec", "schedulerName"]] = "none" }
+    return pod
 }

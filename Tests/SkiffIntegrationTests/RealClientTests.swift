@@ -16,7 +16,7 @@ struct RealClientTests {
     func kubectl(_ path: String) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: run `make client-tools`")
         try await withMaster { master in
-            let result = try runProgram(
+            let result = try await runProgram(
                 "/bin/bash",
                 [
                     Checkout.root.appendingPathComponent("Tests/clients/kubectl-scenario.sh").path, path,
@@ -32,7 +32,7 @@ struct RealClientTests {
         try #require(
             FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: run `make client-tools`")
         try await withMaster { master in
-            let result = try runProgram(
+            let result = try await runProgram(
                 python,
                 [Checkout.root.appendingPathComponent("Tests/clients/python_client.py").path, master.kubeconfigPath])
             #expect(result.status == 0, "\(result.output.suffix(3000))")

@@ -66,11 +66,11 @@ struct ReplicaSetTests {
                 return now.count == 3 && !now.contains(victim)
             }
 
-            let scaleUp = try runProgram(
+            let scaleUp = try await runProgram(
                 Self.kubectl, ["--kubeconfig", master.kubeconfigPath, "scale", "rs", "web", "--replicas=5"])
             #expect(scaleUp.status == 0, "\(scaleUp.output)")
             try await eventually("5 replicas") { try await Self.owned(client, by: uid).count == 5 }
-            let scaleDown = try runProgram(
+            let scaleDown = try await runProgram(
                 Self.kubectl, ["--kubeconfig", master.kubeconfigPath, "scale", "rs", "web", "--replicas=1"])
             #expect(scaleDown.status == 0, "\(scaleDown.output)")
             try await eventually("1 replica") { try await Self.owned(client, by: uid).count == 1 }
@@ -134,19 +134,23 @@ struct ReplicaSetTests {
             let uid = created[path: ["metadata", "uid"]]?.string ?? ""
             try await eventually("2 replicas") { try await Self.owned(client, by: uid).count == 2 }
             // What an agent would write once the container is up.
-            var pod = try await Self.owned(client, by: uid)[0]
-            pod["status"] = [
-                "phase": "Running",
-                "conditions": [["type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z"]],
-            ]
-            _ = try await client.update(Resources.pods, namespace: "default", object: pod, subresource: "status")
+            // (Read and written again on a conflict: the scheduler reports the pod unschedulable.)
+            try await eventually("a pod reported Ready") {
+                var pod = try await Self.owned(client, by: uid)[0]
+                pod["status"] = [
+                    "phase": "Running",
+                    "conditions": [["type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z"]],
+                ]
+                _ = try await client.update(Resources.pods, namespace: "default", object: pod, subresource: "status")
+                return true
+            }
             try await eventually("1 ready, 1 available") {
                 let status = try await client.get(
                     Resources.replicationControllers, namespace: "default", name: "legacy")[
                         "status"]
                 return status?["replicas"] == 2 && status?["readyReplicas"] == 1 && status?["availableReplicas"] == 1
             }
-            let get = try runProgram(
+            let get = try await runProgram(
                 Self.kubectl, ["--kubeconfig", master.kubeconfigPath, "get", "rc", "legacy", "--no-headers"])
             #expect(
                 get.output.split(separator: " ", omittingEmptySubsequences: true).prefix(4) == [

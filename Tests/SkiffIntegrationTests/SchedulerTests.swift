@@ -76,7 +76,7 @@ struct SchedulerTests {
             #expect(try await Self.nodeName(client, "big") == nil)
 
             // kubectl describe shows the reason, as it does for Kubernetes.
-            let describe = try runProgram(
+            let describe = try await runProgram(
                 "/usr/lib/google-cloud-sdk/bin/kubectl.1.33",
                 ["--kubeconfig", master.kubeconfigPath, "describe", "pod", "big"])
             #expect(describe.output.contains("FailedScheduling"), "\(describe.output)")

@@ -11,35 +11,41 @@ struct ServerOwnedFieldsTests {
     func statusSubresource() async throws {
         try await withMaster { master in
             let client = try master.socketClient()
+            // A suspended CronJob: a kind with a status subresource that no controller writes to
+            // (a Deployment's status would be the controller's, racing the test).
+            let cronJobs = Resources.named("cronjobs")
             _ = try await client.create(
-                Resources.named("deploy"), namespace: "default",
+                cronJobs, namespace: "default",
                 object: [
-                    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "d"],
+                    "apiVersion": "batch/v1", "kind": "CronJob", "metadata": ["name": "d"],
                     "spec": [
-                        "selector": ["matchLabels": ["app": "d"]],
-                        "template": [
-                            "metadata": ["labels": ["app": "d"]],
-                            "spec": ["containers": [["name": "c", "image": "busybox"]]],
+                        "schedule": "*/5 * * * *", "suspend": true,
+                        "jobTemplate": [
+                            "spec": [
+                                "template": [
+                                    "spec": [
+                                        "restartPolicy": "Never", "containers": [["name": "c", "image": "busybox"]],
+                                    ]
+                                ]
+                            ]
                         ],
                     ],
                 ])
-            let deploy = Resources.named("deploy")
-            var object = try await client.get(deploy, namespace: "default", name: "d")
+            var object = try await client.get(cronJobs, namespace: "default", name: "d")
             #expect(object[path: ["metadata", "generation"]] == .int(1))
-            object[path: ["status", "replicas"]] = 7
-            object[path: ["spec", "replicas"]] = 3
-            let updated = try await client.update(deploy, namespace: "default", object: object)
-            #expect(updated[path: ["status", "replicas"]] == nil)  // ignored on the main resource
+            object[path: ["status", "lastScheduleTime"]] = "2026-01-01T00:00:00Z"
+            object[path: ["spec", "schedule"]] = "*/7 * * * *"
+            let updated = try await client.update(cronJobs, namespace: "default", object: object)
+            #expect(updated[path: ["status", "lastScheduleTime"]] == nil)  // ignored on the main resource
             #expect(updated[path: ["metadata", "generation"]] == .int(2))
 
             var status = updated
-            status[path: ["status", "replicas"]] = 3
-            status[path: ["status", "observedGeneration"]] = 2
-            status[path: ["spec", "replicas"]] = 9  // ignored on /status
+            status[path: ["status", "lastScheduleTime"]] = "2026-01-02T00:00:00Z"
+            status[path: ["spec", "schedule"]] = "*/9 * * * *"  // ignored on /status
             let afterStatus = try await client.update(
-                deploy, namespace: "default", object: status, subresource: "status")
-            #expect(afterStatus[path: ["status", "replicas"]] == .int(3))
-            #expect(afterStatus[path: ["spec", "replicas"]] == .int(3))
+                cronJobs, namespace: "default", object: status, subresource: "status")
+            #expect(afterStatus[path: ["status", "lastScheduleTime"]] == "2026-01-02T00:00:00Z")
+            #expect(afterStatus[path: ["spec", "schedule"]] == "*/7 * * * *")
             #expect(afterStatus[path: ["metadata", "generation"]] == .int(2))
         }
     }

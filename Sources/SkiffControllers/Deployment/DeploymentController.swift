@@ -20,8 +20,7 @@ actor DeploymentController {
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
-    /// ReplicaSet → its Deployment, kept so a ReplicaSet that is gone still finds its owner.
-    var replicaSetOwners: [String: String] = [:]
+    var replicaSetOwners = DependentOwners(ownerKind: "Deployment")
 
     init(client: APIClient, informers: SharedInformers, logger: Logger) async {
         self.client = client
@@ -44,33 +43,18 @@ actor DeploymentController {
     }
 
     func replicaSetChanged(_ key: String) async {
-        var targets: Set<String> = []
-        if let previous = replicaSetOwners.removeValue(forKey: key) { targets.insert(previous) }
-        if let rs = await replicaSets.get(key) {
-            let namespace = rs[path: ["metadata", "namespace"]]?.string ?? ""
-            if let ref = ControllerRef.of(rs) {
-                if ref.kind == "Deployment" {
-                    replicaSetOwners[key] = namespace + "/" + ref.name
-                    targets.insert(namespace + "/" + ref.name)
-                }
-            } else {
-                let labels = PodFacts.labels(rs)
-                for deployment in await deployments.list()
-                where deployment[path: ["metadata", "namespace"]]?.string == namespace
-                    && Self.selector(deployment).matches(labels)
-                {
-                    targets.insert(Informer.key(of: deployment))
-                }
-            }
+        let rs = await replicaSets.get(key)
+        let candidates = DependentOwners.isOrphan(rs) ? await deployments.list() : []
+        for target in replicaSetOwners.targets(for: key, rs, candidates: candidates, selector: Self.selector) {
+            await queue.add(target)
         }
-        for target in targets { await queue.add(target) }
     }
 
     /// Recreate waits for the old pods to be gone: their changes wake the Deployment.
     func podChanged(_ key: String) async {
         guard let pod = await pods.get(key), let ref = ControllerRef.of(pod), ref.kind == "ReplicaSet" else { return }
         let namespace = pod[path: ["metadata", "namespace"]]?.string ?? ""
-        if let owner = replicaSetOwners[namespace + "/" + ref.name] { await queue.add(owner) }
+        if let owner = replicaSetOwners.owner(of: namespace + "/" + ref.name) { await queue.add(owner) }
     }
 
     static func selector(_ deployment: JSON) -> LabelSelector {

@@ -19,11 +19,11 @@ actor ReplicaSetController {
     let logger: Logger
     let queue = WorkQueue()
     var expectations = ReplicaExpectations()
-    /// The owner each pod was last seen under, to find it when the pod is gone.
-    var podOwners: [String: String] = [:]
+    var podOwners: DependentOwners
 
     init(kind: ReplicaKind, client: APIClient, informers: SharedInformers, logger: Logger) async {
         self.kind = kind
+        podOwners = DependentOwners(ownerKind: kind.kind)
         self.client = client
         self.logger = logger
         owners = await informers.informer(kind.info)
@@ -43,26 +43,12 @@ actor ReplicaSetController {
 
     /// A pod change concerns its controller, or, for an orphan, every owner that may adopt it.
     func podChanged(_ key: String) async {
-        var targets: Set<String> = []
-        if let previous = podOwners.removeValue(forKey: key) { targets.insert(previous) }
-        if let pod = await pods.get(key) {
-            let namespace = pod[path: ["metadata", "namespace"]]?.string ?? ""
-            if let ref = ControllerRef.of(pod) {
-                if ref.kind == kind.kind {
-                    podOwners[key] = namespace + "/" + ref.name
-                    targets.insert(namespace + "/" + ref.name)
-                }
-            } else if PodFacts.isActive(pod) {
-                let labels = PodFacts.labels(pod)
-                for owner in await owners.list()
-                where owner[path: ["metadata", "namespace"]]?.string == namespace
-                    && kind.selector(owner).matches(labels)
-                {
-                    targets.insert(Informer.key(of: owner))
-                }
-            }
+        let pod = await pods.get(key)
+        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
+        let candidates = adoptable ? await owners.list() : []
+        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: kind.selector) {
+            await queue.add(target)
         }
-        for target in targets { await queue.add(target) }
     }
 
     /// One owner: claim its pods, fix the count, report status. Returns when to look again
