@@ -243,9 +243,17 @@ def deployments():
     equal(patched.spec.template.spec.containers[0].image, "nginx:1.26", "deployment patch: image (SMP merges containers by name)")
     equal(len(patched.spec.template.spec.containers), 1, "deployment patch: still one container")
     check(patched.metadata.generation > gen1, "deployment patch: generation went up", (gen1, patched.metadata.generation))
-    got = call("read_namespaced_deployment", apps.read_namespaced_deployment, name, NS)
-    got.spec.template.spec.containers[0].image = "nginx:1.27"
-    replaced = call("replace_namespaced_deployment", apps.replace_namespaced_deployment, name, NS, got)
+    # Read, modify, replace, again on a 409: the deployment controller writes status meanwhile,
+    # which moves resourceVersion (as on Kubernetes; clients retry so).
+    for attempt in range(10):
+        got = call("read_namespaced_deployment", apps.read_namespaced_deployment, name, NS)
+        got.spec.template.spec.containers[0].image = "nginx:1.27"
+        try:
+            replaced = apps.replace_namespaced_deployment(name, NS, got)
+            break
+        except ApiException as e:
+            if e.status != 409 or attempt == 9:
+                raise CheckFailed(f"replace_namespaced_deployment: ApiException {e.status} {e.reason}: {e.body}") from None
     equal(replaced.spec.template.spec.containers[0].image, "nginx:1.27", "deployment replace: image")
 
     scale = call("read_namespaced_deployment_scale", apps.read_namespaced_deployment_scale, name, NS)
