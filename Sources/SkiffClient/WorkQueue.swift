@@ -34,6 +34,10 @@ public actor WorkQueue {
         }
     }
 
+    public func add(contentsOf keys: [String]) {
+        for key in keys { add(key) }
+    }
+
     /// The next key to work on; nil once the queue is shut down.
     public func next() async -> String? {
         if let key = popReady() { return key }

@@ -44,6 +44,7 @@ struct RunBenchmarks: AsyncParsableCommand {
         if !noMaster {
             let master = MasterBench(skiffd: skiffd, rate: rate, seconds: seconds)
             sections.append(("master benchmarks", master.rows))
+            sections.append(("scheduler", SchedulerBench(skiffd: skiffd).rows))
         }
         if !noNode {
             let node = NodeBench(

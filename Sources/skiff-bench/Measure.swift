@@ -94,8 +94,20 @@ enum Fixture {
         ]
     }
 
+    /// A Ready node with room for 110 pods, as an agent would register it (none runs here).
+    static func node(_ name: String) -> JSON {
+        [
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": ["name": .string(name), "labels": ["kubernetes.io/hostname": .string(name)]],
+            "status": [
+                "allocatable": ["cpu": "4", "memory": "16Gi", "pods": "110"],
+                "conditions": [["type": "Ready", "status": "True"]],
+            ],
+        ]
+    }
+
     /// Creates objects `prefix<from>` … `prefix<to-1>`, 8 at a time.
-    static func fill(_ client: APIClient, _ info: ResourceInfo, namespace: String, prefix: String, from: Int, to: Int)
+    static func fill(_ client: APIClient, _ info: ResourceInfo, namespace: String?, prefix: String, from: Int, to: Int)
         async throws
     {
         guard from < to else { return }
@@ -121,6 +133,7 @@ enum Fixture {
 
     static func object(_ info: ResourceInfo, _ prefix: String, _ i: Int) -> JSON {
         if info.kind == "Pod" { return pod("\(prefix)\(i)") }
+        if info.kind == "Node" { return node("\(prefix)\(i)") }
         return [
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": ["name": .string("\(prefix)\(i)"), "labels": ["app": "bench"]],

@@ -26,8 +26,8 @@ public actor Scheduler {
     var cache = SchedulingCache()
     /// Pods bound by this scheduler whose binding the watch has not brought back yet.
     var assumed: Set<String> = []
-    /// Pods that fit nowhere, with the message last reported for each.
-    var waiting: [String: String] = [:]
+    /// Pods that fit nowhere, with the message last reported for each and when.
+    var waiting: [String: (message: String, at: ContinuousClock.Instant)] = [:]
     var bindsInFlight = 0
     var bindSlotWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -66,7 +66,10 @@ public actor Scheduler {
     }
 
     func retryWaiting() {
-        for key in waiting.keys { Task { await queue.add(key) } }
+        guard !waiting.isEmpty else { return }
+        let keys = Array(waiting.keys)
+        let queue = self.queue
+        Task { await queue.add(contentsOf: keys) }
     }
 
     func nodeChanged(_ key: String) async {
@@ -119,9 +122,14 @@ public actor Scheduler {
             await acquireBindSlot()
             Task { await self.bind(object, pod) }
         case .unschedulable(let message):
-            let previous = waiting.updateValue(message, forKey: key)
+            // Every cluster change retries every waiting pod: the same verdict is reported again
+            // only after a while (client-go's event spam filter does the same).
+            let now = ContinuousClock.now
+            let previous = waiting[key]
+            guard previous?.message != message || now - (previous?.at ?? now) >= Self.retryEvery else { return }
+            waiting[key] = (message, now)
             events.post(object, kind: "Pod", apiVersion: "v1", .warning, "FailedScheduling", message)
-            if previous != message { await reportUnschedulable(object, message) }
+            if previous?.message != message { await reportUnschedulable(object, message) }
         }
     }
 
