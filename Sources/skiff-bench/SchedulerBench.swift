@@ -35,7 +35,11 @@ struct SchedulerBench {
             for try await event in events
             where !(event.object[path: ["spec", "nodeName"]]?.string ?? "").isEmpty {
                 let name = event.object[path: ["metadata", "name"]]?.string ?? ""
-                if bound.withLock({ $0.insert(name); return $0.count }) >= Self.pods { return }
+                if bound.withLock({
+                    $0.insert(name); return $0.count
+                }) >= Self.pods {
+                    return
+                }
             }
         }
         defer { watcher.cancel() }
