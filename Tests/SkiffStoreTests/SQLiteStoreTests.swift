@@ -181,4 +181,42 @@ struct SQLiteStoreTests {
             #expect(revisions == Array(1...50))
         }
     }
+
+    @Test(
+        "writes batched into one commit keep CAS: of 20 updates from one revision exactly one wins, and a batch sees its own earlier writes"
+    )
+    func groupCommitKeepsCompareAndSwap() async throws {
+        try await withStore { store, path in
+            let base = try await store.create(key: "/g/x", object: pod("x"))
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await store.update(
+                                key: "/g/x", object: pod("x", ["n": .int(Int64(i))]), expectedRevision: base.revision)
+                            return true
+                        } catch let error as SkiffError where error.code == .conflict {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            // Create, delete and create again of one key, all in flight together: each sees the
+            // one before, whichever batch it lands in.
+            async let first = store.create(key: "/g/y", object: pod("y"))
+            _ = try await first
+            async let deleted = store.delete(key: "/g/y", expectedRevision: nil)
+            async let other = store.create(key: "/g/z", object: pod("z"))
+            _ = try await (deleted, other)
+            let again = try await store.create(key: "/g/y", object: pod("y"))
+            #expect(store.get(key: "/g/y")?.revision == again.revision)
+            // What was acknowledged is on disk.
+            let reopened = try SQLiteStore(path: path, logger: Logger(label: "test"))
+            #expect(reopened.currentRevision == store.currentRevision)
+            #expect(reopened.get(key: "/g/x")?.revision == store.get(key: "/g/x")?.revision)
+            #expect(reopened.get(key: "/g/z") != nil)
+        }
+    }
 }
