@@ -41,8 +41,23 @@ struct DeploymentTests {
             }
             #expect(try await Self.replicaSets(client).count == 1, "no new ReplicaSet while paused")
             #expect(try await kubectl(["rollout", "resume", "deployment/api"]).status == 0)
-            try await eventually("a second ReplicaSet for the new template") {
-                try await Self.replicaSets(client).count == 2
+            try await eventually("a second ReplicaSet for the new template, revision 2 on the Deployment") {
+                let deployment = try await client.get(Resources.deployments, namespace: "default", name: "api")
+                return try await Self.replicaSets(client).count == 2
+                    && deployment[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] == "2"
+            }
+            // `kubectl create deployment` sets no annotation of its own: undo's JSON patch still
+            // finds the Deployment's, and the first ReplicaSet comes back as revision 3.
+            let undo = try await kubectl(["rollout", "undo", "deployment/api"])
+            #expect(undo.status == 0, "\(undo.output)")
+            try await eventually("the first ReplicaSet is current again, as revision 3") {
+                let sets = try await Self.replicaSets(client)
+                let first = sets.first {
+                    $0[path: ["spec", "template", "spec", "containers"]]?.array?.first?["env"] == nil
+                }
+                // (Its size stays within maxSurge: with no node, no pod becomes available.)
+                return sets.count == 2
+                    && first?[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] == "3"
             }
         }
     }

@@ -6,7 +6,7 @@ extension DeploymentController {
     /// One Deployment: claim its ReplicaSets, find or make the one for the current template,
     /// move replicas as the strategy allows, prune history, report status.
     func reconcile(_ key: String) async throws -> Duration? {
-        guard let deployment = await deployments.get(key), !PodFacts.isDeleting(deployment) else { return nil }
+        guard var deployment = await deployments.get(key), !PodFacts.isDeleting(deployment) else { return nil }
         let namespace = deployment[path: ["metadata", "namespace"]]?.string ?? "default"
         let me = ControllerRef.Owner(
             apiVersion: "apps/v1", kind: "Deployment", name: Self.name(deployment),
@@ -38,6 +38,7 @@ extension DeploymentController {
                 }
             }
             try await pruneHistory(deployment, old)
+            if let current { deployment = try await recordRevision(of: current, on: deployment) }
         }
         return try await updateStatus(deployment, current: current, all: owned, created: created)
     }
@@ -99,6 +100,16 @@ extension DeploymentController {
                 subresource: "status")
             throw error
         }
+    }
+
+    /// The Deployment carries its current revision too, as Kubernetes' does (and so always has
+    /// `metadata.annotations`, which `kubectl rollout undo`'s JSON patch replaces).
+    func recordRevision(of current: JSON, on deployment: JSON) async throws -> JSON {
+        let revision = JSON.string(String(Self.revision(current)))
+        guard deployment[path: ["metadata", "annotations", Self.revision]] != revision else { return deployment }
+        return try await client.patch(
+            Resources.deployments, namespace: deployment[path: ["metadata", "namespace"]]?.string,
+            name: Self.name(deployment), patch: ["metadata": ["annotations": [Self.revision: revision]]])
     }
 
     /// A ReplicaSet that becomes current again (`rollout undo`) takes the next revision.
