@@ -7,17 +7,24 @@ import Synchronization
 final class SeccompPrograms: Sendable {
     private let programs = Mutex<[String: [UInt8]]>([:])
 
-    /// The program for `security`, or nil when it runs unconfined.
+    /// The program for `security`, or nil when it runs unconfined. A start reads a Localhost
+    /// profile's file once (it may have changed) and parses it only when its text is new.
     func program(for security: SecuritySpec) throws(LinuxError) -> [UInt8]? {
-        guard let profile = try SeccompProfile.resolve(security) else { return nil }
-        let capabilities = security.effectiveCapabilities.sorted()
-        let source: String
+        let localText: String?  // nil: RuntimeDefault
         switch security.seccomp {
-        case .localhost(let path): source = Syscalls.readFile(path) ?? path  // the file may change
-        default: source = "RuntimeDefault"
+        case .unconfined: return nil
+        case .runtimeDefault where security.privileged: return nil
+        case .runtimeDefault: localText = nil
+        case .localhost(let path):
+            guard let text = Syscalls.readFile(path) else { throw LinuxError("read seccomp profile \(path)") }
+            localText = text
         }
-        let key = source + "\u{0}" + capabilities.joined(separator: ",")
+        let capabilities = security.effectiveCapabilities.sorted()
+        let key = (localText.map { "L" + $0 } ?? "R") + "\u{0}" + capabilities.joined(separator: ",")
         if let known = programs.withLock({ $0[key] }) { return known }
+        let profile =
+            try localText.map { text throws(LinuxError) in try SeccompProfile(jsonText: text) }
+            ?? SeccompProfile.runtimeDefault
         let program = try profile.program(capabilities: capabilities)
         programs.withLock { $0[key] = program }
         return program

@@ -57,12 +57,7 @@ actor DeploymentController {
         if let owner = replicaSetOwners.owner(of: namespace + "/" + ref.name) { await queue.add(owner) }
     }
 
-    static func selector(_ deployment: JSON) -> LabelSelector {
-        guard let selector = deployment[path: ["spec", "selector"]], selector.object?.isEmpty == false else {
-            return .nothing
-        }
-        return (try? LabelSelector(json: selector)) ?? .nothing
-    }
+    static func selector(_ deployment: JSON) -> LabelSelector { ReplicaKind.specSelector(deployment) }
 
     static func revision(_ rs: JSON) -> Int64 {
         Int64(rs[path: ["metadata", "annotations", revision]]?.string ?? "") ?? 0

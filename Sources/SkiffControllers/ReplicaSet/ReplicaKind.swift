@@ -23,7 +23,15 @@ struct ReplicaKind: Sendable {
             guard !labels.isEmpty else { return .nothing }
             return (try? LabelSelector(json: ["matchLabels": .object(labels)])) ?? .nothing
         }
-        guard let selector = spec?["selector"], selector.object?.isEmpty == false else { return .nothing }
+        return Self.specSelector(owner)
+    }
+
+    /// An apps/v1 owner's `spec.selector` (ReplicaSet, Deployment, …): missing, empty or
+    /// unreadable selects nothing.
+    static func specSelector(_ owner: JSON) -> LabelSelector {
+        guard let selector = owner[path: ["spec", "selector"]], selector.object?.isEmpty == false else {
+            return .nothing
+        }
         return (try? LabelSelector(json: selector)) ?? .nothing
     }
 }
