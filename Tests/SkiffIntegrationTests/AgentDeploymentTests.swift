@@ -68,7 +68,8 @@ struct AgentDeploymentTests {
             _ = await sampler.value
             #expect(second.status == 0, "\(second.output)")
             #expect(samples.withLock { $0 } > 0, "readiness was sampled during the rollout")
-            #expect(lowest.withLock { $0 } == 3, "ready pods fell to \(lowest.withLock { $0 }) during the rollout")
+            // Never fewer than 3 (the surge may keep a fourth ready at every sample).
+            #expect(lowest.withLock { $0 } >= 3, "ready pods fell to \(lowest.withLock { $0 }) during the rollout")
             let scaling = try await client.list(Resources.events, namespace: "default").items.filter {
                 $0["reason"] == "ScalingReplicaSet"
             }.compactMap { $0["message"]?.string }
