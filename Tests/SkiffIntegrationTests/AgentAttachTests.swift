@@ -56,9 +56,10 @@ struct AgentAttachTests {
                 _ = try await client.create(Resources.pods, namespace: "default", object: pod)
                 try await waitForRunning(client, agent, name)
                 // `script` gives kubectl a terminal sized 101x33; kubectl sends that size on.
+                // `--foreground` keeps kubectl in the terminal's foreground group, where it may read.
                 let command =
-                    "stty cols 101 rows 33; timeout 60 \(path) --kubeconfig \(master.kubeconfigPath) attach -it \(name)"
-                let session = try await runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "hi\n")
+                    "stty cols 101 rows 33; timeout --foreground 60 \(path) --kubeconfig \(master.kubeconfigPath) attach -it \(name)"
+                let session = try await runInTerminal(command, stdin: "hi\n")
                 let text = session.output
                 #expect(
                     text.contains("/dev/pts/0"), "kubectl \(version) attach -it: the container's own devpts: \(text)")

@@ -45,13 +45,9 @@ struct AgentExecTests {
                     "kubectl \(version): \(missing.output)")
 
                 // A terminal: `script` gives kubectl one, sized 101x33, which the container sees.
-                let tty = try await runProgram(
-                    "/usr/bin/script",
-                    [
-                        "-qec",
-                        "stty cols 101 rows 33; \(path) --kubeconfig \(master.kubeconfigPath) exec -it shell -- sh -c 'tty; stty size; exit 4'",
-                        "/dev/null",
-                    ])
+                let tty = try await runInTerminal(
+                    "stty cols 101 rows 33; \(path) --kubeconfig \(master.kubeconfigPath) exec -it shell -- sh -c 'tty; stty size; exit 4'"
+                )
                 #expect(tty.status == 4, "kubectl \(version) -t: \(tty.output)")
                 #expect(tty.output.contains("/dev/pts/"), "kubectl \(version) -t: \(tty.output)")
                 #expect(tty.output.contains("33 101"), "kubectl \(version) -t: \(tty.output)")

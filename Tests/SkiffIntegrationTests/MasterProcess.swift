@@ -129,6 +129,16 @@ func runProgram(_ path: String, _ args: [String], environment: [String: String]?
     return CommandResult(status: p.terminationStatus, output: capture.text())
 }
 
+/// Runs a shell command in a terminal of its own (`script`), typing `stdin` into it. The shell
+/// is always /bin/sh: `script` runs `$SHELL`, and a shell that does not exec the last command
+/// leaves it in a process group of its own when that command is `timeout` (which makes itself
+/// a group leader), where reading the terminal stops or fails. CI has no `$SHELL`; use
+/// `timeout --foreground` inside.
+func runInTerminal(_ command: String, stdin: String? = nil) async throws -> CommandResult {
+    try await runProgram(
+        "/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["SHELL": "/bin/sh"], stdin: stdin)
+}
+
 /// For a `defer` (cleanup), where nothing may be awaited.
 func runProgramBlocking(_ path: String, _ args: [String]) throws -> CommandResult {
     let p = Process()
