@@ -131,4 +131,9 @@ extension Resources {
     public static let replicationControllers = info("replicationcontrollers")
     public static let replicaSets = info("replicasets", group: "apps")
     public static let deployments = info("deployments", group: "apps")
+    public static let daemonSets = info("daemonsets", group: "apps")
+    public static let statefulSets = info("statefulsets", group: "apps")
+    public static let controllerRevisions = info("controllerrevisions", group: "apps")
+    public static let jobs = info("jobs", group: "batch")
+    public static let cronJobs = info("cronjobs", group: "batch")
 }

@@ -96,6 +96,9 @@ extension APIServer {
             object[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(grace)
             object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers.map { .string($0) })
             if info.kind == "Namespace" { object[path: ["status", "phase"]] = "Terminating" }
+            // Deleting again what is already deleting, with nothing to shorten, changes nothing:
+            // no write (an agent that deletes a pod its finalizer keeps would loop on the event).
+            if alreadyDeleting, object == (try current.decode()) { return object }
             do {
                 return try await store.update(key: key, object: object, expectedRevision: current.revision).decode()
             } catch  where error.code == .conflict {

@@ -25,6 +25,9 @@ public struct ControllerManager: Service {
             let replicationControllers = await ReplicaSetController(
                 kind: .replicationController, client: client, informers: informers, logger: logger)
             let deployments = await DeploymentController(client: client, informers: informers, logger: logger)
+            let jobs = await JobController(client: client, informers: informers, logger: logger)
+            let cronJobs = await CronJobController(client: client, informers: informers, logger: logger)
+            let daemonSets = await DaemonSetController(client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -33,6 +36,9 @@ public struct ControllerManager: Service {
                 group.addTask { await replicationControllers.run() }
                 group.addTask { await collector.run() }
                 group.addTask { await deployments.run() }
+                group.addTask { await jobs.run() }
+                group.addTask { await cronJobs.run() }
+                group.addTask { await daemonSets.run() }
             }
         }
     }

@@ -76,6 +76,16 @@ public enum RFC3339 {
             + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2) + "Z"
     }
 
+    /// In a time zone, as Go's `time.RFC3339` writes a local time: `2026-11-22T10:00:00+01:00`
+    /// (`Z` where the offset is zero).
+    public static func format(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        guard offset != 0 else { return format(date) }
+        let local = String(format(date.addingTimeInterval(Double(offset))).dropLast())
+        let minutes = abs(offset) / 60
+        return local + (offset < 0 ? "-" : "+") + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
+    }
+
     static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(abs(value))
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -7,9 +7,11 @@ import Foundation
 ///
 /// Unlike robfig, `@every <duration>` is refused: the cronjob controller here schedules by
 /// calendar only.
-enum CronSchedule {
-    static let descriptors: Set<String> = [
-        "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+public enum CronSchedule {
+    /// robfig's descriptors, as the five fields they stand for.
+    static let descriptors: [String: String] = [
+        "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
     ]
 
     private struct Bounds {
@@ -33,55 +35,88 @@ enum CronSchedule {
 
     /// nil when the schedule parses, else robfig/cron's error text.
     static func parseError(_ schedule: String) -> String? {
+        if case .failure(let error) = parse(schedule) { return error.message }
+        return nil
+    }
+
+    public struct ParseError: Error { public let message: String }
+
+    /// robfig's `ParseStandard`: the five fields as sets of allowed values, or its error text.
+    /// A `TZ=`/`CRON_TZ=` prefix is checked and dropped here (validation refuses it anyway).
+    public static func parse(_ schedule: String) -> Result<CronExpression, ParseError> {
         var spec = Substring(schedule)
-        if spec.isEmpty { return "empty spec string" }
+        if spec.isEmpty { return .failure(ParseError(message: "empty spec string")) }
         if spec.hasPrefix("TZ=") || spec.hasPrefix("CRON_TZ=") {
             guard let space = spec.firstIndex(of: " "), let eq = spec.firstIndex(of: "=") else {
-                return "provided bad location \(spec): unknown time zone \(spec)"
+                return .failure(ParseError(message: "provided bad location \(spec): unknown time zone \(spec)"))
             }
             let location = String(spec[spec.index(after: eq)..<space])
             if TimeZone(identifier: location) == nil {
-                return "provided bad location \(location): unknown time zone \(location)"
+                return .failure(ParseError(message: "provided bad location \(location): unknown time zone \(location)"))
             }
             spec = spec[space...].drop(while: { $0.isWhitespace })
         }
         if spec.hasPrefix("@") {
-            return descriptors.contains(String(spec)) ? nil : "unrecognized descriptor: \(spec)"
+            guard let expanded = descriptors[String(spec)] else {
+                return .failure(ParseError(message: "unrecognized descriptor: \(spec)"))
+            }
+            spec = Substring(expanded)
         }
         let parts = spec.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         guard parts.count == 5 else {
-            return "expected exactly 5 fields, found \(parts.count): [\(parts.joined(separator: " "))]"
+            return .failure(
+                ParseError(
+                    message: "expected exactly 5 fields, found \(parts.count): [\(parts.joined(separator: " "))]"))
         }
-        for (part, bounds) in zip(parts, fields) {
+        var fields: [CronExpression.Field] = []
+        for (part, bounds) in zip(parts, Self.fields) {
+            var field = CronExpression.Field()
             for expression in part.split(separator: ",", omittingEmptySubsequences: false) {
-                if let error = rangeError(String(expression), bounds) { return error }
+                switch range(String(expression), bounds) {
+                case .failure(let error): return .failure(error)
+                case .success(let range):
+                    field.values.formUnion(stride(from: range.start, through: range.end, by: range.step))
+                    field.star = field.star || range.star
+                }
             }
+            fields.append(field)
         }
-        return nil
+        return .success(
+            CronExpression(minute: fields[0], hour: fields[1], day: fields[2], month: fields[3], weekday: fields[4]))
+    }
+
+    private struct Range {
+        var start: Int
+        var end: Int
+        var step: Int
+        /// `*` or `?` with no step above 1: matters for the day fields (see `CronExpression`).
+        var star: Bool
     }
 
     /// robfig's `getRange`.
-    private static func rangeError(_ expr: String, _ r: Bounds) -> String? {
+    private static func range(_ expr: String, _ r: Bounds) -> Result<Range, ParseError> {
         let rangeAndStep = expr.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let lowAndHigh = rangeAndStep[0].split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         var start: Int
         var end: Int
+        var star = false
         if lowAndHigh[0] == "*" || lowAndHigh[0] == "?" {
             start = r.min
             end = r.max
+            star = true
         } else {
             switch parseIntOrName(lowAndHigh[0], r.names) {
-            case .failure(let message): return message
+            case .failure(let message): return .failure(ParseError(message: message))
             case .success(let n): start = n
             }
             switch lowAndHigh.count {
             case 1: end = start
             case 2:
                 switch parseIntOrName(lowAndHigh[1], r.names) {
-                case .failure(let message): return message
+                case .failure(let message): return .failure(ParseError(message: message))
                 case .success(let n): end = n
                 }
-            default: return "too many hyphens: \(expr)"
+            default: return .failure(ParseError(message: "too many hyphens: \(expr)"))
             }
         }
         var step = 1
@@ -89,18 +124,25 @@ enum CronSchedule {
         case 1: break
         case 2:
             switch mustParseInt(rangeAndStep[1]) {
-            case .failure(let message): return message
+            case .failure(let message): return .failure(ParseError(message: message))
             case .success(let n): step = n
             }
             // "N/step" means "N-max/step".
             if lowAndHigh.count == 1 { end = r.max }
-        default: return "too many slashes: \(expr)"
+            if step > 1 { star = false }
+        default: return .failure(ParseError(message: "too many slashes: \(expr)"))
         }
-        if start < r.min { return "beginning of range (\(start)) below minimum (\(r.min)): \(expr)" }
-        if end > r.max { return "end of range (\(end)) above maximum (\(r.max)): \(expr)" }
-        if start > end { return "beginning of range (\(start)) beyond end of range (\(end)): \(expr)" }
-        if step == 0 { return "step of range should be a positive number: \(expr)" }
-        return nil
+        if start < r.min {
+            return .failure(ParseError(message: "beginning of range (\(start)) below minimum (\(r.min)): \(expr)"))
+        }
+        if end > r.max {
+            return .failure(ParseError(message: "end of range (\(end)) above maximum (\(r.max)): \(expr)"))
+        }
+        if start > end {
+            return .failure(ParseError(message: "beginning of range (\(start)) beyond end of range (\(end)): \(expr)"))
+        }
+        if step == 0 { return .failure(ParseError(message: "step of range should be a positive number: \(expr)")) }
+        return .success(Range(start: start, end: end, step: step, star: star))
     }
 
     private enum Parsed {
