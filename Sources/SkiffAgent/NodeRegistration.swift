@@ -102,6 +102,22 @@ struct NodeRegistration {
         return "Linux"
     }
 
+    /// Back after the master marked this node Ready=Unknown (it had not heard from it): post
+    /// the node's conditions again, as kubelet does when its status differs from what it last
+    /// posted.
+    func reportReadyAgain() async {
+        guard let node = try? await client.get(Resources.nodes, namespace: nil, name: configuration.nodeName) else {
+            return
+        }
+        let ready = (node[path: ["status", "conditions"]]?.array ?? []).first { $0["type"]?.string == "Ready" }
+        guard ready?["status"]?.string != "True" else { return }
+        logger.notice("node was marked not ready; reporting Ready again")
+        _ = try? await client.patch(
+            Resources.nodes, namespace: nil, name: configuration.nodeName,
+            patch: ["status": ["conditions": nodeObject()[path: ["status", "conditions"]] ?? []]], subresource: "status"
+        )
+    }
+
     /// Renews the node's Lease every 10 s until cancelled; creates it when missing.
     func renewLease() async {
         let info = Resources.leases
@@ -124,6 +140,7 @@ struct NodeRegistration {
             } catch {
                 logger.warning("cannot renew lease", metadata: ["error": "\(error)"])
             }
+            await reportReadyAgain()
             try? await Task.sleep(for: .seconds(10))
         }
     }

@@ -7,10 +7,17 @@ import SkiffClient
 /// one): shared informers, the scheduler and the workload controllers, each a client of the
 /// API over the master's own socket.
 public struct ControllerManager: Service {
+    public struct Configuration: Sendable {
+        public var nodeLifecycle = NodeLifecycleController.Configuration()
+        public init() {}
+    }
+
+    let configuration: Configuration
     let client: APIClient
     let logger: Logger
 
-    public init(client: APIClient, logger: Logger) {
+    public init(configuration: Configuration = Configuration(), client: APIClient, logger: Logger) {
+        self.configuration = configuration
         self.client = client
         self.logger = logger
     }
@@ -28,6 +35,8 @@ public struct ControllerManager: Service {
             let jobs = await JobController(client: client, informers: informers, logger: logger)
             let cronJobs = await CronJobController(client: client, informers: informers, logger: logger)
             let daemonSets = await DaemonSetController(client: client, informers: informers, logger: logger)
+            let nodeLifecycle = await NodeLifecycleController(
+                configuration: configuration.nodeLifecycle, client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -39,6 +48,7 @@ public struct ControllerManager: Service {
                 group.addTask { await jobs.run() }
                 group.addTask { await cronJobs.run() }
                 group.addTask { await daemonSets.run() }
+                group.addTask { await nodeLifecycle.run() }
             }
         }
     }

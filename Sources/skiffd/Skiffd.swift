@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SkiffAPI
 import SkiffAPIServer
 import SkiffAgent
 import SkiffClient
@@ -31,7 +32,27 @@ struct MasterCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "How long a node's Lease may go unrenewed before it is Ready=Unknown (kube-controller-manager: 40s).")
+    var nodeMonitorGracePeriod: String = "40s"
+
+    @Option(help: "Seconds new pods tolerate an unreachable node before eviction (kube-apiserver: 300).")
+    var defaultUnreachableTolerationSeconds: Int64 = 300
+
+    @Option(help: "Seconds new pods tolerate a not-ready node before eviction (kube-apiserver: 300).")
+    var defaultNotReadyTolerationSeconds: Int64 = 300
+
     func validate() throws {
+        guard Duration(flag: nodeMonitorGracePeriod).map({ $0 > .zero }) == true else {
+            throw ValidationError(
+                "--node-monitor-grace-period must be a positive duration such as 40s or 1m (got \(nodeMonitorGracePeriod))"
+            )
+        }
+        for (flag, value) in [
+            ("--default-unreachable-toleration-seconds", defaultUnreachableTolerationSeconds),
+            ("--default-not-ready-toleration-seconds", defaultNotReadyTolerationSeconds),
+        ] where value < 0 {
+            throw ValidationError("\(flag) must be 0 or more seconds (got \(value))")
+        }
         guard listen.split(separator: ":").count == 2, Int(listen.split(separator: ":")[1]) != nil else {
             throw ValidationError("--listen must be HOST:PORT, for example 127.0.0.1:6443 (got \(listen))")
         }
@@ -47,10 +68,16 @@ struct MasterCommand: AsyncParsableCommand {
         let parts = listen.split(separator: ":")
         config.listenHost = String(parts[0])
         config.listenPort = Int(parts[1]) ?? 6443
+        Defaulting.setDefaultTolerationSeconds(
+            notReady: defaultNotReadyTolerationSeconds, unreachable: defaultUnreachableTolerationSeconds)
         var master = Master(configuration: config, logger: logger)
         // The controllers talk to the API like any client, over the master's own socket.
         let client = try APIClient(endpoint: .unixSocket(path: config.resolvedSocketPath))
-        master.services = [ControllerManager(client: client, logger: Logger(label: "skiffd.controllers"))]
+        var controllers = ControllerManager.Configuration()
+        controllers.nodeLifecycle.gracePeriod = Duration(flag: nodeMonitorGracePeriod) ?? .seconds(40)
+        master.services = [
+            ControllerManager(configuration: controllers, client: client, logger: Logger(label: "skiffd.controllers"))
+        ]
         try await master.run()
     }
 }

@@ -25,10 +25,13 @@ enum Checkout {
 final class MasterProcess: @unchecked Sendable {
     let directory: String
     private(set) var process: Process
+    /// Extra `skiffd master` flags, kept across restarts.
+    let arguments: [String]
     var socketPath: String { directory + "/api.sock" }
     var kubeconfigPath: String { directory + "/kubeconfig" }
 
-    init() async throws {
+    init(arguments extra: [String] = []) async throws {
+        arguments = extra
         directory = "/tmp/skt-" + String(UUID().uuidString.prefix(8)).lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process = Process()
@@ -40,7 +43,8 @@ final class MasterProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: kubeconfigPath)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Checkout.skiffd)
-        p.arguments = ["master", "--data-dir", directory, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        p.arguments =
+            ["master", "--data-dir", directory, "--listen", "127.0.0.1:0", "--log-level", "warning"] + arguments
         let logHandle = try appendingLog(directory + "/master.log")
         p.standardOutput = logHandle
         p.standardError = logHandle
@@ -93,8 +97,8 @@ func appendingLog(_ path: String) throws -> FileHandle {
 }
 
 /// A fresh master for the body, always stopped afterwards.
-func withMaster<T>(_ body: (MasterProcess) async throws -> T) async throws -> T {
-    let master = try await MasterProcess()
+func withMaster<T>(arguments: [String] = [], _ body: (MasterProcess) async throws -> T) async throws -> T {
+    let master = try await MasterProcess(arguments: arguments)
     defer { master.stop() }
     return try await body(master)
 }

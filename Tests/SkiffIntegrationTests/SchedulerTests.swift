@@ -69,7 +69,12 @@ struct SchedulerTests {
                 return condition?["status"] == "False" && condition?["reason"] == "Unschedulable"
                     && condition?["message"]?.string == why
             }
-            let failed = try await Self.events(client, "big", reason: "FailedScheduling")
+            // The event is written on its own task, after the condition.
+            var failed: [JSON] = []
+            try await eventually("FailedScheduling event") {
+                failed = try await Self.events(client, "big", reason: "FailedScheduling")
+                return !failed.isEmpty
+            }
             #expect(failed.first?["message"]?.string == why)
             #expect(failed.first?["type"] == "Warning")
             #expect(failed.first?[path: ["source", "component"]] == "default-scheduler")

@@ -6,6 +6,12 @@
 /// a value the user set is never replaced. A value of the wrong JSON type is left alone for
 /// validation to report, rather than overwritten.
 public enum Defaulting {
+    /// The API server's `--default-not-ready-toleration-seconds` and
+    /// `--default-unreachable-toleration-seconds`: how long new pods tolerate a node in trouble.
+    public static func setDefaultTolerationSeconds(notReady: Int64, unreachable: Int64) {
+        PodDefaults.defaultTolerationSeconds.withLock { $0 = (notReady, unreachable) }
+    }
+
     public static func apply(kind: String, to object: inout JSON) {
         guard object.object != nil else { return }
         switch kind {

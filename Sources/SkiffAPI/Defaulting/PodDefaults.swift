@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Pod and pod-template defaults: `SetDefaults_PodSpec`, `SetDefaults_Container`, the volume and
 /// probe defaults, plus (for Pods only) `SetDefaults_Pod` and the admission plugins that fill the
 /// service account, priority and the not-ready/unreachable tolerations.
@@ -62,12 +64,21 @@ enum PodDefaults {
         spec.editObjects(in: "volumes", applyVolume)
     }
 
-    /// `DefaultTolerationSeconds`: tolerate not-ready and unreachable nodes for 300 s unless a
-    /// toleration already covers them (same key or empty key, NoExecute or any effect).
+    /// How long pods tolerate a not-ready or unreachable node unless they say otherwise: the
+    /// API server's `--default-not-ready-toleration-seconds` and
+    /// `--default-unreachable-toleration-seconds` (300 each), set once when the master starts.
+    static let defaultTolerationSeconds = Mutex<(notReady: Int64, unreachable: Int64)>((300, 300))
+
+    /// `DefaultTolerationSeconds`: tolerate not-ready and unreachable nodes for a while (see
+    /// above) unless a toleration already covers them (same key or empty key, NoExecute or any
+    /// effect).
     static func addDefaultTolerations(_ spec: inout JSON) {
+        let seconds = defaultTolerationSeconds.withLock { $0 }
         if let existing = spec["tolerations"], existing != .null, existing.array == nil { return }
         var tolerations = spec["tolerations"]?.array ?? []
-        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        for (key, limit) in [
+            ("node.kubernetes.io/not-ready", seconds.notReady), ("node.kubernetes.io/unreachable", seconds.unreachable),
+        ] {
             let covered = tolerations.contains { t in
                 let k = t["key"]?.string ?? ""
                 let effect = t["effect"]?.string ?? ""
@@ -75,7 +86,7 @@ enum PodDefaults {
             }
             if !covered {
                 tolerations.append([
-                    "key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300,
+                    "key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": .int(limit),
                 ])
             }
         }

@@ -30,7 +30,7 @@ struct NodeSchedulingProfile: Sendable, Equatable {
             case "False": Taint.notReady
             default: Taint.unreachable
             }
-        if let implied, !taints.contains(where: { $0.key == implied }) {
+        if let implied, !taints.contains(where: { $0.key == implied && $0.effect == "NoSchedule" }) {
             taints.append(Taint(key: implied, value: "", effect: "NoSchedule"))
         }
         self.taints = taints
