@@ -100,11 +100,11 @@ final class AgentProcess: @unchecked Sendable {
 
 /// A master and one agent, both stopped afterwards; the test body gets a client too.
 func withCluster<T>(
-    backoffInitial: String = "1s", agentArguments: [String] = [],
+    backoffInitial: String = "1s", agentArguments: [String] = [], masterArguments: [String] = [],
     _ body: (MasterProcess, AgentProcess, APIClient) async throws -> T
 ) async throws -> T {
     try Privileged.requireRoot()
-    let master = try await MasterProcess()
+    let master = try await MasterProcess(arguments: masterArguments)
     defer { master.stop() }
     let client = try master.socketClient()
     let agent = try AgentProcess(master: master, backoffInitial: backoffInitial, extraArguments: agentArguments)
