@@ -61,11 +61,15 @@ public struct Agent: Service {
         let server = try AgentServer.application(
             socket: configuration.socketPath, logs: ContainerLogs(informer: informer, runtime: runtime), logger: logger)
 
+        let provisioner = await LocalVolumeProvisioner(configuration: configuration, client: client, logger: logger) {
+            for pod in await informer.list() { await queue.add(Informer.key(of: pod)) }
+        }
         let syncs = SyncCount()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask { try? await MemoryTrimmer { syncs.value }.run() }
             group.addTask { await registration.renewLease() }
+            group.addTask { await provisioner.run() }
             group.addTask { await Self.reapChildren() }
             group.addTask {
                 do { try await server.run() } catch {

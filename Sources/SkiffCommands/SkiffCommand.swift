@@ -8,7 +8,7 @@ public struct SkiffCommand: AsyncParsableCommand {
         subcommands: [
             GetCommand.self, DescribeCommand.self, ApplyCommand.self, CreateCommand.self, DeleteCommand.self,
             RunCommand.self, ExposeCommand.self, ScaleCommand.self, LabelCommand.self, LogsCommand.self,
-            ExecCommand.self, InspectCommand.self,
+            ExecCommand.self, InspectCommand.self, RolloutCommand.self, SetCommand.self,
             VersionCommand.self,
             ClusterCommand.self,
         ])

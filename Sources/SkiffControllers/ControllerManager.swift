@@ -37,6 +37,8 @@ public struct ControllerManager: Service {
             let daemonSets = await DaemonSetController(client: client, informers: informers, logger: logger)
             let nodeLifecycle = await NodeLifecycleController(
                 configuration: configuration.nodeLifecycle, client: client, informers: informers, logger: logger)
+            let statefulSets = await StatefulSetController(client: client, informers: informers, logger: logger)
+            let volumeBinder = await VolumeBinder(client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -49,6 +51,8 @@ public struct ControllerManager: Service {
                 group.addTask { await cronJobs.run() }
                 group.addTask { await daemonSets.run() }
                 group.addTask { await nodeLifecycle.run() }
+                group.addTask { await statefulSets.run() }
+                group.addTask { await volumeBinder.run() }
             }
         }
     }

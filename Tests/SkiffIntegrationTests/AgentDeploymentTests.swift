@@ -112,6 +112,64 @@ struct AgentDeploymentTests {
             #expect(deleted.status == 0, "\(deleted.output)")
         }
     }
+
+    @Test("skiff rollout status, set image, history, undo, restart, pause and resume")
+    func skiffRollout() async throws {
+        try await withCluster { master, _, client in
+            func skiff(_ args: [String]) async throws -> CommandResult {
+                try await runProgram(
+                    "/usr/bin/timeout", ["150", Checkout.skiff] + args + ["--kubeconfig", master.kubeconfigPath])
+            }
+            func images() async throws -> Set<String> {
+                Set(
+                    try await Self.readyPods(client).compactMap {
+                        $0[path: ["spec", "containers"]]?.array?.first?["image"]?.string
+                    })
+            }
+            let applied = try await runProgram(
+                Checkout.skiff, ["apply", "-f", "-", "--kubeconfig", master.kubeconfigPath],
+                stdin: Self.manifest.replacingOccurrences(of: "replicas: 3", with: "replicas: 2"))
+            #expect(applied.status == 0, "\(applied.output)")
+            let first = try await skiff(["rollout", "status", "deployment/web", "--timeout", "120s"])
+            #expect(
+                first.status == 0 && first.output.contains("deployment \"web\" successfully rolled out"),
+                "\(first.output)")
+
+            let set = try await skiff(["set", "image", "deployment/web", "main=skiff-test"])
+            #expect(set.output == "deployment.apps/web image updated\n", "\(set.output)")
+            let missing = try await skiff(["set", "image", "deployment/web", "nope=busybox"])
+            #expect(missing.status != 0 && missing.output.contains("unable to find container named \"nope\""))
+            let second = try await skiff(["rollout", "status", "deployment/web", "--timeout", "120s"])
+            #expect(second.status == 0, "\(second.output)")
+            try await eventually("all ready pods on the new image", seconds: 60) {
+                try await images() == ["skiff-test"]
+            }
+
+            let history = try await skiff(["rollout", "history", "deployment/web"])
+            #expect(history.output.contains("REVISION   CHANGE-CAUSE"), "\(history.output)")
+            #expect(history.output.contains("1          <none>") && history.output.contains("2          <none>"))
+
+            let undo = try await skiff(["rollout", "undo", "deployment/web"])
+            #expect(undo.output == "deployment.apps/web rolled back\n", "\(undo.output)")
+            _ = try await skiff(["rollout", "status", "deployment/web", "--timeout", "120s"])
+            try await eventually("back on busybox", seconds: 60) { try await images() == ["busybox"] }
+
+            let before = Set(try await Self.readyPods(client).compactMap { $0[path: ["metadata", "name"]]?.string })
+            let restart = try await skiff(["rollout", "restart", "deployment/web"])
+            #expect(restart.output == "deployment.apps/web restarted\n", "\(restart.output)")
+            try await eventually("every pod replaced", seconds: 60) {
+                let now = Set(try await Self.readyPods(client).compactMap { $0[path: ["metadata", "name"]]?.string })
+                return now.count == 2 && now.isDisjoint(with: before)
+            }
+
+            #expect(try await skiff(["rollout", "pause", "deployment/web"]).output == "deployment.apps/web paused\n")
+            let again = try await skiff(["rollout", "pause", "deployment/web"])
+            #expect(again.status != 0 && again.output.contains("already paused"), "\(again.output)")
+            #expect(try await skiff(["rollout", "resume", "deployment/web"]).output == "deployment.apps/web resumed\n")
+            let daemon = try await skiff(["rollout", "pause", "daemonset/web"])
+            #expect(daemon.status != 0, "only Deployments pause: \(daemon.output)")
+        }
+    }
 }
 
 /// The pod facts these tests read, as the controllers read them.

@@ -64,7 +64,14 @@ final class AgentProcess: @unchecked Sendable {
             }
             for _ in 0..<200 where !podDirectories().isEmpty { try? await Task.sleep(for: .milliseconds(100)) }
             process.terminate()
-            process.waitUntilExit()
+            // Bounded, and without holding a thread: an agent that ignores SIGTERM is a failure,
+            // not a hung test run.
+            for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+            if process.isRunning {
+                Issue.record("the agent did not stop within 10 s of SIGTERM; killed")
+                kill(process.processIdentifier, SIGKILL)
+                for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+            }
         }
         // What the agent could not remove (a failed test's leftovers), and the node's network
         // namespace, go the way `skiff cluster down` takes them.

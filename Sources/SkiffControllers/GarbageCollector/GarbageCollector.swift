@@ -12,7 +12,7 @@ actor GarbageCollector {
     /// The kinds watched: owners and dependents both.
     static let watched: [ResourceInfo] = [
         Resources.pods, Resources.replicaSets, Resources.replicationControllers, Resources.deployments,
-        Resources.jobs, Resources.cronJobs, Resources.daemonSets,
+        Resources.jobs, Resources.cronJobs, Resources.daemonSets, Resources.statefulSets,
     ]
 
     let client: APIClient

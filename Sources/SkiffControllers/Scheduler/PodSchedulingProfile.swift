@@ -24,6 +24,11 @@ struct PodSchedulingProfile: Sendable {
     let schedulerName: String
     let deleting: Bool
     let terminal: Bool
+    /// The PersistentVolumeClaims its volumes name.
+    let claimNames: [String]
+    /// Per bound claim, the node terms of its volume (one must hold); filled in when the pod
+    /// is scheduled, from the claims and volumes then.
+    var volumeNodeTerms: [[NodeSelectorTerm]] = []
 
     init(_ pod: JSON) {
         let metadata = pod["metadata"]
@@ -39,6 +44,9 @@ struct PodSchedulingProfile: Sendable {
         nodeName = spec?["nodeName"]?.string ?? ""
         schedulerName = spec?["schedulerName"]?.string ?? Scheduler.defaultName
         terminal = PodFacts.isTerminal(pod)
+        claimNames = (spec?["volumes"]?.array ?? []).compactMap {
+            $0[path: ["persistentVolumeClaim", "claimName"]]?.string
+        }
         let containers = spec?["containers"]?.array ?? []
         let initContainers = spec?["initContainers"]?.array ?? []
         requests = Self.requests(containers: containers, initContainers: initContainers, overhead: spec?["overhead"])

@@ -20,6 +20,8 @@ public actor Scheduler {
     let client: APIClient
     let pods: Informer
     let nodes: Informer
+    let claims: Informer
+    let volumes: Informer
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
@@ -36,8 +38,13 @@ public actor Scheduler {
         self.logger = logger
         pods = await informers.informer(Resources.pods)
         nodes = await informers.informer(Resources.nodes)
+        claims = await informers.informer(Resources.persistentVolumeClaims)
+        volumes = await informers.informer(Resources.persistentVolumes)
         events = EventRecorder(client: client, component: Self.defaultName, logger: logger)
         await nodes.addHandler { [weak self] key in await self?.nodeChanged(key) }
+        // A claim or volume that appears or binds may let a waiting pod go.
+        await claims.addHandler { [weak self] _ in await self?.retryWaiting() }
+        await volumes.addHandler { [weak self] _ in await self?.retryWaiting() }
         await pods.addHandler { [weak self] key in await self?.podChanged(key) }
     }
 
@@ -48,7 +55,11 @@ public actor Scheduler {
             group.addTask {
                 // One pod at a time: each decision must see the one before.
                 let workers = ControllerWorkers(name: "scheduler", queue: self.queue, workers: 1, logger: self.logger)
-                await workers.run(after: { await self.nodes.waitForSync() }) { key in
+                await workers.run(after: {
+                    await self.nodes.waitForSync()
+                    await self.claims.waitForSync()
+                    await self.volumes.waitForSync()
+                }) { key in
                     await self.scheduleOne(key)
                     return nil
                 }
@@ -113,14 +124,25 @@ public actor Scheduler {
         guard let object = await pods.get(key), !assumed.contains(key) else { return }
         var pod = PodSchedulingProfile(object)
         guard pod.isPending else { return }
-        switch cache.place(pod) {
+        var toProvision: [JSON] = []
+        var placement: Placement
+        let volumes = pod.claimNames.isEmpty ? VolumePlan.ready(terms: [], toProvision: []) : await volumePlan(pod)
+        switch volumes {
+        case .waiting(let reason):
+            placement = .unschedulable("0/\(cache.nodes.count) nodes are available: \(reason).")
+        case .ready(let terms, let provision):
+            pod.volumeNodeTerms = terms
+            toProvision = provision
+            placement = cache.place(pod)
+        }
+        switch placement {
         case .node(let node):
             waiting[key] = nil
             pod.nodeName = node
             cache.setPod(pod)
             assumed.insert(key)
             await acquireBindSlot()
-            Task { await self.bind(object, pod) }
+            Task { await self.bind(object, pod, provisioning: toProvision) }
         case .unschedulable(let message):
             // Every cluster change retries every waiting pod: the same verdict is reported again
             // only after a while (client-go's event spam filter does the same).
@@ -133,8 +155,14 @@ public actor Scheduler {
         }
     }
 
-    func bind(_ object: JSON, _ pod: PodSchedulingProfile) async {
+    func bind(_ object: JSON, _ pod: PodSchedulingProfile, provisioning claims: [JSON] = []) async {
         defer { releaseBindSlot() }
+        guard await selectNode(pod.nodeName, for: claims) else {
+            assumed.remove(pod.key)
+            cache.removePod(key: pod.key)
+            await queue.retry(pod.key)
+            return
+        }
         let binding: JSON = [
             "apiVersion": "v1", "kind": "Binding",
             "metadata": ["name": .string(pod.name), "namespace": .string(pod.namespace)],

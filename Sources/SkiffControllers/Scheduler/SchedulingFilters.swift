@@ -52,6 +52,9 @@ extension SchedulingCache {
         if !Self.matchesNodeConstraints(pod, node) {
             return ["node(s) didn't match Pod's node affinity/selector"]
         }
+        if !pod.volumeNodeTerms.allSatisfy({ terms in terms.contains { $0.matches(node) } }) {
+            return ["node(s) had volume node affinity conflict"]
+        }
         let used = usage[node.name]
         if !pod.hostPorts.isEmpty, let used,
             used.pods.values.contains(where: { other in
