@@ -75,7 +75,9 @@ struct AgentPodOptionsTests {
         }
     }
 
-    @Test("a persistentVolumeClaim mounts its hostPath PersistentVolume; a missing claim is named")
+    @Test(
+        "a persistentVolumeClaim mounts its hostPath PersistentVolume and is bound; a missing claim holds the pod back, named"
+    )
     func claims() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-pv-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -111,12 +113,19 @@ struct AgentPodOptionsTests {
             try await eventually("the pod wrote into the volume's host directory") {
                 (try? String(contentsOfFile: dir + "/hello", encoding: .utf8)) == "kept\n"
             }
-            try await eventually("unclaimed waits, naming the missing claim") {
-                let state = P.state(try await P.get(client, "unclaimed"), "main")
-                return state?[path: ["waiting", "reason"]]?.string == "CreateContainerConfigError"
-                    && state?[path: ["waiting", "message"]]?.string?.contains(
-                        "persistentvolumeclaim \"nope\" not found")
-                        == true
+            // As in Kubernetes, the scheduler holds it back, saying why.
+            try await eventually("unclaimed waits unscheduled, naming the missing claim") {
+                let pod = try await P.get(client, "unclaimed")
+                let scheduled = (pod[path: ["status", "conditions"]]?.array ?? []).first {
+                    $0["type"] == "PodScheduled"
+                }
+                return pod[path: ["spec", "nodeName"]] == nil && scheduled?["status"] == "False"
+                    && scheduled?["message"]?.string?.contains("persistentvolumeclaim \"nope\" not found") == true
+            }
+            // The claim that names its volume is bound to it.
+            try await eventually("data Bound") {
+                try await client.get(Resources.persistentVolumeClaims, namespace: "default", name: "data")[
+                    path: ["status", "phase"]] == "Bound"
             }
         }
     }
