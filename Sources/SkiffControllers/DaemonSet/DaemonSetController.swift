@@ -7,7 +7,7 @@ import SkiffClient
 /// nodes that join, leave or change labels and taints; each pod is pinned to its node by
 /// required affinity and placed by the scheduler; a RollingUpdate replaces the pods of an old
 /// template node by node (`DaemonSetPlan`); status counts what `kubectl rollout status` reads.
-actor DaemonSetController {
+actor DaemonSetController: PodOwningController {
     static let workers = 2
     static let apiVersion = "apps/v1"
     static let generationLabel = "pod-template-generation"
@@ -19,6 +19,8 @@ actor DaemonSetController {
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
+
+    var ownerInformer: Informer { daemonSets }
     var expectations = ReplicaExpectations()
     var podOwners = DependentOwners(ownerKind: "DaemonSet")
 
@@ -41,15 +43,6 @@ actor DaemonSetController {
             await self.pods.waitForSync()
             await self.nodes.waitForSync()
         }) { key in try await self.reconcile(key) }
-    }
-
-    func podChanged(_ key: String) async {
-        let pod = await pods.get(key)
-        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
-        let candidates = adoptable ? await daemonSets.list() : []
-        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: ReplicaKind.specSelector) {
-            await queue.add(target)
-        }
     }
 
     /// Any node change may add or remove a daemon pod anywhere.

@@ -10,7 +10,7 @@ import SkiffClient
 /// counts and conditions (SuccessCriteriaMet then Complete, FailureTarget then Failed) and
 /// deletes the finished Job after `ttlSecondsAfterFinished`. Every pod is counted exactly
 /// once (`JobAccounting`).
-actor JobController {
+actor JobController: PodOwningController {
     static let workers = 4
     static let apiVersion = "batch/v1"
 
@@ -20,6 +20,8 @@ actor JobController {
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
+
+    var ownerInformer: Informer { jobs }
     var expectations = ReplicaExpectations()
     /// Pods created and not seen yet, with their index (Indexed Jobs) and when, per Job.
     var startingIndexes: [String: [String: (index: Int, at: Date)]] = [:]
@@ -43,15 +45,6 @@ actor JobController {
             await self.jobs.waitForSync()
             await self.pods.waitForSync()
         }) { key in try await self.reconcile(key) }
-    }
-
-    func podChanged(_ key: String) async {
-        let pod = await pods.get(key)
-        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
-        let candidates = adoptable ? await jobs.list() : []
-        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: ReplicaKind.specSelector) {
-            await queue.add(target)
-        }
     }
 
     func reconcile(_ key: String) async throws -> Duration? {
@@ -104,7 +97,9 @@ actor JobController {
         if verdict != .running {
             if progress.markTarget(verdict) { postVerdict(job, verdict) }
             await deletePods(active, job)
-            if active.isEmpty { progress.finish(verdict) }
+            // The end waits for every pod to stop and be counted, as Kubernetes' does.
+            let counted = accounting.uncountedSucceeded.isEmpty && accounting.uncountedFailed.isEmpty
+            if active.isEmpty && counted { progress.finish(verdict) }
             return nil
         }
         if plan.suspended {

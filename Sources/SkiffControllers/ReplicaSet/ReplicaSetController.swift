@@ -8,7 +8,7 @@ import SkiffClient
 /// Kubernetes does, so a broken template fails once, not a hundred times), deletes the extra
 /// ones in `PodRanking` order, adopts active orphans that match (their spec untouched),
 /// releases pods whose labels stop matching, and reports replicas, ready and available counts.
-actor ReplicaSetController {
+actor ReplicaSetController: PodOwningController {
     static let workers = 4
 
     let kind: ReplicaKind
@@ -18,6 +18,9 @@ actor ReplicaSetController {
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
+
+    var ownerInformer: Informer { owners }
+    nonisolated func ownerSelector(_ owner: JSON) -> LabelSelector { kind.selector(owner) }
     var expectations = ReplicaExpectations()
     var podOwners: DependentOwners
 
@@ -39,16 +42,6 @@ actor ReplicaSetController {
             await self.owners.waitForSync()
             await self.pods.waitForSync()
         }) { key in try await self.reconcile(key) }
-    }
-
-    /// A pod change concerns its controller, or, for an orphan, every owner that may adopt it.
-    func podChanged(_ key: String) async {
-        let pod = await pods.get(key)
-        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
-        let candidates = adoptable ? await owners.list() : []
-        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: kind.selector) {
-            await queue.add(target)
-        }
     }
 
     /// One owner: claim its pods, fix the count, report status. Returns when to look again

@@ -1,4 +1,5 @@
 import SkiffAPI
+import SkiffClient
 
 /// Which owners a dependent's change concerns (a pod's ReplicaSet, a ReplicaSet's Deployment):
 /// the one it names as controller, the one it was last seen under (so a dependent that is gone
@@ -39,5 +40,29 @@ struct DependentOwners: Sendable {
     static func isOrphan(_ dependent: JSON?) -> Bool {
         guard let dependent else { return false }
         return ControllerRef.of(dependent) == nil && !PodFacts.isDeleting(dependent)
+    }
+}
+
+/// A controller whose dependents are pods (ReplicaSet, Job, DaemonSet, StatefulSet): a pod's
+/// change goes to the owner it names, or the one it was last seen under, or — for an active
+/// orphan — every owner whose selector would adopt it.
+protocol PodOwningController: Actor {
+    var pods: Informer { get }
+    var ownerInformer: Informer { get }
+    var queue: WorkQueue { get }
+    var podOwners: DependentOwners { get set }
+    nonisolated func ownerSelector(_ owner: JSON) -> LabelSelector
+}
+
+extension PodOwningController {
+    nonisolated func ownerSelector(_ owner: JSON) -> LabelSelector { ReplicaKind.specSelector(owner) }
+
+    func podChanged(_ key: String) async {
+        let pod = await pods.get(key)
+        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
+        let candidates = adoptable ? await ownerInformer.list() : []
+        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: ownerSelector) {
+            await queue.add(target)
+        }
     }
 }

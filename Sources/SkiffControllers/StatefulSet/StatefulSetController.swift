@@ -7,7 +7,7 @@ import SkiffClient
 /// keeps its name, hostname (`web-0`, under `spec.serviceName`) and claims — one
 /// PersistentVolumeClaim per `volumeClaimTemplates` entry and ordinal (`data-web-0`), made
 /// before the pod and kept when it goes, so a replaced `web-0` finds its data again.
-actor StatefulSetController {
+actor StatefulSetController: PodOwningController {
     static let workers = 2
     static let apiVersion = "apps/v1"
     static let podNameLabel = "statefulset.kubernetes.io/pod-name"
@@ -20,6 +20,8 @@ actor StatefulSetController {
     let events: EventRecorder
     let logger: Logger
     let queue = WorkQueue()
+
+    var ownerInformer: Informer { sets }
     var podOwners = DependentOwners(ownerKind: "StatefulSet")
 
     init(client: APIClient, informers: SharedInformers, logger: Logger) async {
@@ -40,15 +42,6 @@ actor StatefulSetController {
             await self.pods.waitForSync()
             await self.claims.waitForSync()
         }) { key in try await self.reconcile(key) }
-    }
-
-    func podChanged(_ key: String) async {
-        let pod = await pods.get(key)
-        let adoptable = DependentOwners.isOrphan(pod) && pod.map(PodFacts.isActive) == true
-        let candidates = adoptable ? await sets.list() : []
-        for target in podOwners.targets(for: key, pod, candidates: candidates, selector: ReplicaKind.specSelector) {
-            await queue.add(target)
-        }
     }
 
     func reconcile(_ key: String) async throws -> Duration? {
