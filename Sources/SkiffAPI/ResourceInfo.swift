@@ -135,5 +135,7 @@ extension Resources {
     public static let statefulSets = info("statefulsets", group: "apps")
     public static let controllerRevisions = info("controllerrevisions", group: "apps")
     public static let jobs = info("jobs", group: "batch")
+    public static let resourceQuotas = info("resourcequotas")
+    public static let limitRanges = info("limitranges")
     public static let cronJobs = info("cronjobs", group: "batch")
 }

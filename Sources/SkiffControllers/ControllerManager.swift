@@ -39,6 +39,7 @@ public struct ControllerManager: Service {
                 configuration: configuration.nodeLifecycle, client: client, informers: informers, logger: logger)
             let statefulSets = await StatefulSetController(client: client, informers: informers, logger: logger)
             let volumeBinder = await VolumeBinder(client: client, informers: informers, logger: logger)
+            let quotas = await ResourceQuotaController(client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -53,6 +54,7 @@ public struct ControllerManager: Service {
                 group.addTask { await nodeLifecycle.run() }
                 group.addTask { await statefulSets.run() }
                 group.addTask { await volumeBinder.run() }
+                group.addTask { await quotas.run() }
             }
         }
     }

@@ -52,6 +52,22 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.original = Quantity.canonicalString(nanos, format)
     }
 
+    public static let zero = Quantity(nanos: 0, format: .decimalSI)
+
+    /// A sum keeps the left side's format (a zero takes the right's), as `Quantity.Add` does.
+    public static func + (a: Quantity, b: Quantity) -> Quantity {
+        Quantity(nanos: a.nanos + b.nanos, format: a.isZero ? b.format : a.format)
+    }
+
+    public static func - (a: Quantity, b: Quantity) -> Quantity {
+        Quantity(nanos: a.nanos - b.nanos, format: a.format)
+    }
+
+    /// `a / b` as a ratio (LimitRange's maxLimitRequestRatio); nil for a zero divisor.
+    public static func ratio(_ a: Quantity, _ b: Quantity) -> Double? {
+        b.isZero ? nil : Double(a.nanos) / Double(b.nanos)
+    }
+
     /// The value in thousandths, rounded away from zero (`MilliValue()`); saturates at Int64 bounds.
     public var milliValue: Int64 { Quantity.scaled(nanos, by: 1_000_000) }
 

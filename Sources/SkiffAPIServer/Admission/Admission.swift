@@ -31,7 +31,10 @@ public struct AdmissionChain: Sendable {
 
     /// Defaulting, then namespace lifecycle, then validation.
     public static var standard: AdmissionChain {
-        AdmissionChain([DefaultingPlugin(), NamespaceLifecyclePlugin(), ValidationPlugin()])
+        AdmissionChain([
+            DefaultingPlugin(), LimitRangerPlugin(), NamespaceLifecyclePlugin(), ValidationPlugin(),
+            ResourceQuotaPlugin(),
+        ])
     }
 
     /// Returns a copy with `plugin` appended (mutating plug-ins are still run before validating ones).
