@@ -136,6 +136,8 @@ extension Resources {
     public static let controllerRevisions = info("controllerrevisions", group: "apps")
     public static let jobs = info("jobs", group: "batch")
     public static let resourceQuotas = info("resourcequotas")
+    public static let services = info("services")
+    public static let endpoints = info("endpoints")
     public static let limitRanges = info("limitranges")
     public static let cronJobs = info("cronjobs", group: "batch")
 }

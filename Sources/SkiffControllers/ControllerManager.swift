@@ -40,6 +40,7 @@ public struct ControllerManager: Service {
             let statefulSets = await StatefulSetController(client: client, informers: informers, logger: logger)
             let volumeBinder = await VolumeBinder(client: client, informers: informers, logger: logger)
             let quotas = await ResourceQuotaController(client: client, informers: informers, logger: logger)
+            let endpoints = await EndpointsController(client: client, informers: informers, logger: logger)
             let collector = await GarbageCollector(client: client, informers: informers, logger: logger)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await informers.run() }
@@ -55,6 +56,7 @@ public struct ControllerManager: Service {
                 group.addTask { await statefulSets.run() }
                 group.addTask { await volumeBinder.run() }
                 group.addTask { await quotas.run() }
+                group.addTask { await endpoints.run() }
             }
         }
     }
