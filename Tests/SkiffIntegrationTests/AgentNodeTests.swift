@@ -23,11 +23,12 @@ struct AgentNodeTests {
             kill(pid, SIGSTOP)
             var resumed = false
             defer { if !resumed { kill(pid, SIGCONT) } }
-            try await eventually("Unknown after the grace period", seconds: 40) {
-                try await Self.ready(client, agent.nodeName) == "Unknown"
+            // The condition is written first, the taint right after it.
+            try await eventually("Unknown and tainted after the grace period", seconds: 40) {
+                let ready = try await Self.ready(client, agent.nodeName)
+                let taints = try await NodeLifecycleTests.taints(client, agent.nodeName)
+                return ready == "Unknown" && taints.contains("node.kubernetes.io/unreachable:NoExecute")
             }
-            let taints = try await NodeLifecycleTests.taints(client, agent.nodeName)
-            #expect(taints.contains("node.kubernetes.io/unreachable:NoExecute"), "\(taints)")
             kill(pid, SIGCONT)
             resumed = true
             try await eventually("Ready again, untainted", seconds: 40) {
