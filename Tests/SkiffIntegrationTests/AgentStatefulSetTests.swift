@@ -73,9 +73,14 @@ struct AgentStatefulSetTests {
                 #expect(
                     volume[path: ["spec", "nodeAffinity", "required", "nodeSelectorTerms"]]?.array?.first?[
                         "matchExpressions"]?.array?.first?["values"] == [.string(agent.nodeName)])
-                #expect(try String(contentsOfFile: path + "/first", encoding: .utf8) == "web-\(ordinal)\n")
+                // Ready means started; the script writes a moment later.
+                try await eventually("web-\(ordinal) wrote its name into its volume") {
+                    (try? String(contentsOfFile: path + "/first", encoding: .utf8)) == "web-\(ordinal)\n"
+                }
             }
-            #expect(try await AgentLogsTests.log(client, "web-0", []) == "first=web-0 boots=1\n")
+            try await eventually("web-0's first start logged") {
+                try await AgentLogsTests.log(client, "web-0", []) == "first=web-0 boots=1\n"
+            }
 
             let uid = web0[path: ["metadata", "uid"]]?.string
             try await client.delete(Resources.pods, namespace: "default", name: "web-0")

@@ -99,8 +99,9 @@ struct NodeLifecycleTests {
                 }
                 return evicted?[path: ["metadata", "deletionTimestamp"]] != nil && replacement != nil
             }
-            let evictions = try await SchedulerTests.events(client, first, reason: "TaintManagerEviction")
-            #expect(!evictions.isEmpty)
+            try await eventually("a TaintManagerEviction event") {
+                try await !SchedulerTests.events(client, first, reason: "TaintManagerEviction").isEmpty
+            }
 
             // The node is gone for good: its pod, stuck terminating with nobody to stop it, goes too.
             try await client.delete(Resources.nodes, namespace: nil, name: "silent")

@@ -37,7 +37,9 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
         let info = a.info
         let store = a.store
         let refusal: String? = reservations.withLock { pending in
-            pending = pending.filter { Date().timeIntervalSince($0.value.at) < 30 && store.get(key: $0.key) == nil }
+            // A reservation lasts until its object is stored, or 5 s (a create that failed after
+            // admission, or an object made and deleted before the next look, counts that long).
+            pending = pending.filter { Date().timeIntervalSince($0.value.at) < 5 && store.get(key: $0.key) == nil }
             for quota in quotas {
                 let hard = (quota[path: ["spec", "hard"]]?.object ?? [:]).compactMapValues { try? Quantity(json: $0) }
                 let requested = QuotaUsage.usage(of: object, info, tracked: Set(hard.keys)).filter { !$0.value.isZero }
