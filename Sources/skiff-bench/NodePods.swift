@@ -106,6 +106,43 @@ struct NodePods {
             Row(
                 "delete \(total) pods (grace 0) → agent has removed them all",
                 measured: String(format: "%.1f s", (Measure.now() - deleteStart) / 1000), target: "", anchor: ""))
+        rows.append(try await deploymentRow(watch))
+    }
+
+    /// One Deployment of 100 replicas, from its create until a watch has seen every pod
+    /// Running: the Deployment and ReplicaSet controllers, scheduler and agent together.
+    func deploymentRow(_ watch: PodWatch, replicas: Int = 100) async throws -> Row {
+        let deployment: JSON = [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "bench-deploy"],
+            "spec": [
+                "replicas": .int(Int64(replicas)), "selector": ["matchLabels": ["app": "bench-deploy"]],
+                "template": [
+                    "metadata": ["labels": ["app": "bench-deploy"]],
+                    // `sleep` as PID 1 ignores SIGTERM: a short grace keeps the clean-up short.
+                    "spec": [
+                        "terminationGracePeriodSeconds": 1,
+                        "containers": [["name": "main", "image": "busybox", "command": ["sleep", "3600"]]],
+                    ],
+                ],
+            ],
+        ]
+        let start = Measure.now()
+        _ = try await client.create(Resources.deployments, namespace: "default", object: deployment)
+        try await watch.until("\(replicas) pods of the Deployment Running", seconds: 120) {
+            await watch.running(prefix: "bench-deploy-").count >= replicas
+        }
+        let seconds = (await watch.running(prefix: "bench-deploy-").last - start) / 1000
+        // Scaled to zero first, so the agent removes the pods before the node goes.
+        _ = try await client.patch(
+            Resources.deployments, namespace: "default", name: "bench-deploy", patch: ["spec": ["replicas": 0]])
+        try await watch.until("the Deployment's pods removed", seconds: 120) {
+            await watch.existing(prefix: "bench-deploy-") == 0 && agent.podDirectories().isEmpty
+        }
+        try await client.delete(Resources.deployments, namespace: "default", name: "bench-deploy")
+        return Row(
+            "Deployment 0 → \(replicas) replicas: create → every pod Running (seen by a watch)",
+            measured: String(format: "%.2f s", seconds), target: "≤ 5 s" + (seconds <= 5 ? " (met)" : " (missed)"),
+            anchor: "")
     }
 
     func waitRunning(_ names: [String], _ watch: PodWatch, seconds: Double) async throws {

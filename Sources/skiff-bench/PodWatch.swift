@@ -71,6 +71,18 @@ actor PodWatch {
 
     func countDeleted(_ names: [String]) -> Int { names.count { deleted.contains($0) } }
 
+    /// Pods whose name starts with `prefix` (a controller's, `web-7d4f9-`): how many have been
+    /// seen Running, and the latest time one was.
+    func running(prefix: String) -> (count: Int, last: Double) {
+        let times = runningAt.filter { $0.key.hasPrefix(prefix) && !deleted.contains($0.key) }.values
+        return (times.count, times.max() ?? .nan)
+    }
+
+    /// Pods whose name starts with `prefix` that exist (not deleted).
+    func existing(prefix: String) -> Int {
+        Set(boundAt.keys).union(runningAt.keys).count { $0.hasPrefix(prefix) && !deleted.contains($0) }
+    }
+
     private func wakeWaiters() {
         let woken = waiters
         waiters.removeAll()

@@ -1,0 +1,115 @@
+import Foundation
+import SkiffAPI
+import SkiffClient
+import Synchronization
+import Testing
+
+/// Level-triggered controllers: a master killed (SIGKILL) in the middle of a Deployment's
+/// rollout comes back and finishes it, within its surge bound throughout. Node objects stand
+/// in for agents; a small loop plays their part (pods bound to them turn Running and Ready,
+/// pods deleted are removed), as kubelet would.
+@Suite("controllers converge after a master restart")
+struct ControllerRestartTests {
+    /// Plays the agents of the Node objects until cancelled.
+    static func kubelets(_ master: MasterProcess) -> Task<Void, Never> {
+        Task {
+            var ip = 10
+            while !Task.isCancelled {
+                // A fresh client each pass: the master restarts under it.
+                if let client = try? master.socketClient(),
+                    let pods = try? await client.list(Resources.pods, namespace: "default").items
+                {
+                    for pod in pods where pod[path: ["spec", "nodeName"]] != nil {
+                        let name = pod[path: ["metadata", "name"]]?.string ?? ""
+                        if pod[path: ["metadata", "deletionTimestamp"]] != nil {
+                            _ = try? await client.delete(
+                                Resources.pods, namespace: "default", name: name, options: ["gracePeriodSeconds": 0])
+                        } else if pod[path: ["status", "phase"]] != "Running" {
+                            ip += 1
+                            var running = pod
+                            running["status"] = [
+                                "phase": "Running", "podIP": .string("10.88.1.\(ip % 250)"),
+                                "conditions": [
+                                    [
+                                        "type": "Ready", "status": "True",
+                                        "lastTransitionTime": .string(RFC3339.format(Date())),
+                                    ]
+                                ],
+                            ]
+                            _ = try? await client.update(
+                                Resources.pods, namespace: "default", object: running, subresource: "status")
+                        }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(150))
+            }
+        }
+    }
+
+    @Test("a Deployment's rollout survives a SIGKILL of the master and completes within maxSurge")
+    func rolloutSurvivesRestart() async throws {
+        try await withMaster { master in
+            let client = try master.socketClient()
+            for name in ["n1", "n2"] {
+                _ = try await client.create(
+                    Resources.nodes, namespace: nil, object: SchedulerTests.node(name, memory: "8Gi"))
+            }
+            let kubelets = Self.kubelets(master)
+            defer { kubelets.cancel() }
+            var deployment: JSON = [
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web"],
+                "spec": [
+                    "replicas": 6, "selector": ["matchLabels": ["app": "web"]],
+                    "template": [
+                        "metadata": ["labels": ["app": "web"]],
+                        "spec": ["containers": [["name": "main", "image": "busybox"]]],
+                    ],
+                ],
+            ]
+            deployment[path: ["spec", "strategy"]] = [
+                "type": "RollingUpdate", "rollingUpdate": ["maxSurge": 1, "maxUnavailable": 0],
+            ]
+            deployment[path: ["spec", "minReadySeconds"]] = 1  // slows the rollout, so the kill lands inside it
+            _ = try await client.create(Resources.deployments, namespace: "default", object: deployment)
+            try await eventually("6 available", seconds: 60) {
+                try await client.get(Resources.deployments, namespace: "default", name: "web")[
+                    path: ["status", "availableReplicas"]] == 6
+            }
+            _ = try await client.patch(
+                Resources.deployments, namespace: "default", name: "web",
+                patch: ["spec": ["template": ["spec": ["containers": [["name": "main", "image": "skiff-test"]]]]]])
+            // Most live pods seen at once, sampled until the end.
+            let most = Mutex(0)
+            let sampler = Task {
+                while !Task.isCancelled {
+                    if let pods = try? await master.socketClient().list(Resources.pods, namespace: "default").items {
+                        let live = pods.count { $0[path: ["metadata", "deletionTimestamp"]] == nil }
+                        most.withLock { $0 = max($0, live) }
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            defer { sampler.cancel() }
+            try await eventually("the rollout under way", seconds: 30) {
+                let pods = try await client.list(Resources.pods, namespace: "default").items
+                return pods.contains { $0[path: ["spec", "containers"]]?.array?.first?["image"] == "skiff-test" }
+            }
+            master.kill9()
+            try await master.start()
+            let fresh = try master.socketClient()
+            try await eventually("all 6 on the new template, available, the old ReplicaSet at 0", seconds: 90) {
+                let status = try await fresh.get(Resources.deployments, namespace: "default", name: "web")["status"]
+                let pods = try await fresh.list(Resources.pods, namespace: "default").items.filter {
+                    $0[path: ["metadata", "deletionTimestamp"]] == nil
+                }
+                return status?["updatedReplicas"] == 6 && status?["availableReplicas"] == 6 && status?["replicas"] == 6
+                    && pods.count == 6
+                    && pods.allSatisfy { $0[path: ["spec", "containers"]]?.array?.first?["image"] == "skiff-test" }
+            }
+            #expect(most.withLock { $0 } <= 7, "never more than replicas + maxSurge live pods: \(most.withLock { $0 })")
+            let sets = try await fresh.list(Resources.replicaSets, namespace: "default").items
+            #expect(sets.count == 2)
+            #expect(sets.filter { $0[path: ["spec", "replicas"]] == 0 }.count == 1)
+        }
+    }
+}
