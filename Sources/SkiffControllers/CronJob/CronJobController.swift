@@ -33,10 +33,7 @@ actor CronJobController {
 
     func run() async {
         let workers = ControllerWorkers(name: "CronJob", queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.cronJobs.waitForSync()
-            await self.jobs.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.cronJobs, self.jobs]) { key in try await self.reconcile(key) }
     }
 
     /// CronJobs adopt nothing: a Job concerns only the CronJob that made it.

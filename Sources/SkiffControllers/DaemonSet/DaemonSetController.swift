@@ -38,11 +38,7 @@ actor DaemonSetController: PodOwningController {
 
     func run() async {
         let workers = ControllerWorkers(name: "DaemonSet", queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.daemonSets.waitForSync()
-            await self.pods.waitForSync()
-            await self.nodes.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.daemonSets, self.pods, self.nodes]) { key in try await self.reconcile(key) }
     }
 
     /// Any node change may add or remove a daemon pod anywhere.

@@ -36,10 +36,7 @@ actor DeploymentController {
 
     func run() async {
         let workers = ControllerWorkers(name: "Deployment", queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.deployments.waitForSync()
-            await self.replicaSets.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.deployments, self.replicaSets]) { key in try await self.reconcile(key) }
     }
 
     func replicaSetChanged(_ key: String) async {

@@ -27,11 +27,7 @@ actor EndpointsController {
 
     func run() async {
         let workers = ControllerWorkers(name: "endpoints", queue: queue, workers: 2, logger: logger)
-        await workers.run(after: {
-            await self.services.waitForSync()
-            await self.pods.waitForSync()
-            await self.endpoints.waitForSync()
-        }) { key in
+        await workers.run(waitingFor: [self.services, self.pods, self.endpoints]) { key in
             try await self.reconcile(key)
             return nil
         }

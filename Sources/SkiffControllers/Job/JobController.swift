@@ -41,10 +41,7 @@ actor JobController: PodOwningController {
 
     func run() async {
         let workers = ControllerWorkers(name: "Job", queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.jobs.waitForSync()
-            await self.pods.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.jobs, self.pods]) { key in try await self.reconcile(key) }
     }
 
     func reconcile(_ key: String) async throws -> Duration? {

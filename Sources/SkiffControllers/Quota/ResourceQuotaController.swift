@@ -27,10 +27,7 @@ actor ResourceQuotaController {
 
     func run() async {
         let workers = ControllerWorkers(name: "resource quota", queue: queue, workers: 1, logger: logger)
-        await workers.run(after: {
-            await self.quotas.waitForSync()
-            await self.pods.waitForSync()
-        }) { key in
+        await workers.run(waitingFor: [self.quotas, self.pods]) { key in
             try await self.reconcile(key)
             return Self.resync
         }

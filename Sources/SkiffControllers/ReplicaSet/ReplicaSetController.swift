@@ -38,10 +38,7 @@ actor ReplicaSetController: PodOwningController {
 
     func run() async {
         let workers = ControllerWorkers(name: kind.kind, queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.owners.waitForSync()
-            await self.pods.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.owners, self.pods]) { key in try await self.reconcile(key) }
     }
 
     /// One owner: claim its pods, fix the count, report status. Returns when to look again

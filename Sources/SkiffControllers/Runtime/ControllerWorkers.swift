@@ -25,6 +25,13 @@ struct ControllerWorkers: Sendable {
         }
     }
 
+    /// Once every informer has listed.
+    func run(
+        waitingFor informers: [Informer], _ reconcile: @escaping @Sendable (String) async throws -> Duration?
+    ) async {
+        await run(after: { for informer in informers { await informer.waitForSync() } }, reconcile)
+    }
+
     private func work(
         after ready: @escaping @Sendable () async -> Void,
         _ reconcile: @escaping @Sendable (String) async throws -> Duration?

@@ -55,11 +55,7 @@ public actor Scheduler {
             group.addTask {
                 // One pod at a time: each decision must see the one before.
                 let workers = ControllerWorkers(name: "scheduler", queue: self.queue, workers: 1, logger: self.logger)
-                await workers.run(after: {
-                    await self.nodes.waitForSync()
-                    await self.claims.waitForSync()
-                    await self.volumes.waitForSync()
-                }) { key in
+                await workers.run(waitingFor: [self.nodes, self.claims, self.volumes]) { key in
                     await self.scheduleOne(key)
                     return nil
                 }

@@ -37,11 +37,7 @@ actor StatefulSetController: PodOwningController {
 
     func run() async {
         let workers = ControllerWorkers(name: "StatefulSet", queue: queue, workers: Self.workers, logger: logger)
-        await workers.run(after: {
-            await self.sets.waitForSync()
-            await self.pods.waitForSync()
-            await self.claims.waitForSync()
-        }) { key in try await self.reconcile(key) }
+        await workers.run(waitingFor: [self.sets, self.pods, self.claims]) { key in try await self.reconcile(key) }
     }
 
     func reconcile(_ key: String) async throws -> Duration? {

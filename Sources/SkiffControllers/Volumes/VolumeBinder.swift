@@ -27,10 +27,7 @@ actor VolumeBinder {
 
     func run() async {
         let workers = ControllerWorkers(name: "volume binder", queue: queue, workers: 1, logger: logger)
-        await workers.run(after: {
-            await self.claims.waitForSync()
-            await self.volumes.waitForSync()
-        }) { key in
+        await workers.run(waitingFor: [self.claims, self.volumes]) { key in
             try await self.reconcile(key)
             return nil
         }
