@@ -61,7 +61,9 @@ public struct Agent: Service {
         let server = try AgentServer.application(
             socket: configuration.socketPath, logs: ContainerLogs(informer: informer, runtime: runtime), logger: logger)
 
-        let provisioner = await LocalVolumeProvisioner(configuration: configuration, client: client, logger: logger) {
+        let provisioner = await LocalVolumeProvisioner(
+            configuration: configuration, client: client, pods: informer, logger: logger
+        ) {
             for pod in await informer.list() { await queue.add(Informer.key(of: pod)) }
         }
         let syncs = SyncCount()

@@ -57,6 +57,14 @@ extension LocalVolumeProvisioner {
                 Resources.persistentVolumes, namespace: nil, object: status, subresource: "status")
         } catch {
             guard error.code == .alreadyExists else { throw error }
+            // Made by an earlier try: only ever this claim's, on this node.
+            let existing = try await client.get(Resources.persistentVolumes, namespace: nil, name: volumeName)
+            guard existing[path: ["spec", "claimRef", "uid"]]?.string == uid, isMine(existing) else {
+                throw SkiffError(
+                    .conflict,
+                    "persistentvolume \"\(volumeName)\" exists and is not this node's volume for claim \(Informer.key(of: claim))"
+                )
+            }
         }
         let namespace = claim[path: ["metadata", "namespace"]]?.string
         var bound = claim
@@ -67,6 +75,19 @@ extension LocalVolumeProvisioner {
             Resources.persistentVolumeClaims, namespace: namespace, object: bound, subresource: "status")
         logger.info("provisioned a local volume", metadata: ["claim": "\(Informer.key(of: claim))", "path": "\(path)"])
         await self.bound()
+    }
+
+    /// Whether a pod of this node that has not finished names the claim.
+    func inUse(claimNamespace: String, claimName: String) async -> Bool {
+        await pods.list().contains { pod in
+            let phase = pod[path: ["status", "phase"]]?.string
+            guard pod[path: ["metadata", "namespace"]]?.string == claimNamespace, phase != "Succeeded",
+                phase != "Failed"
+            else { return false }
+            return (pod[path: ["spec", "volumes"]]?.array ?? []).contains {
+                $0[path: ["persistentVolumeClaim", "claimName"]]?.string == claimName
+            }
+        }
     }
 
     /// A volume this node made whose claim is gone: deleted with its directory (reclaim
@@ -83,6 +104,12 @@ extension LocalVolumeProvisioner {
             guard error.code == .notFound else { throw error }
         }
         let name = volume[path: ["metadata", "name"]]?.string ?? ""
+        // A claim deleted under a running pod (there is no pvc-protection finalizer yet): the
+        // data stays until no pod of this node mounts it any more.
+        if await inUse(claimNamespace: parts[0], claimName: parts[1]) {
+            throw SkiffError(
+                .conflict, "claim \(claimKey) is gone but a pod still mounts volume \(name); reclaiming later")
+        }
         guard volume[path: ["spec", "persistentVolumeReclaimPolicy"]]?.string == "Delete" else {
             guard volume[path: ["status", "phase"]]?.string != "Released" else { return }
             var released = volume

@@ -20,12 +20,14 @@ actor LocalVolumeProvisioner {
     let logger: Logger
     let claims: Informer
     let volumes: Informer
+    /// This node's pods, to keep a volume a pod still mounts.
+    let pods: Informer
     let queue = WorkQueue()
     /// Called when a claim is bound, so pods waiting for it start.
     let bound: @Sendable () async -> Void
 
     init(
-        configuration: AgentConfiguration, client: APIClient, logger: Logger,
+        configuration: AgentConfiguration, client: APIClient, pods: Informer, logger: Logger,
         bound: @escaping @Sendable () async -> Void
     ) async {
         nodeName = configuration.nodeName
@@ -33,6 +35,7 @@ actor LocalVolumeProvisioner {
         self.client = client
         self.logger = logger
         self.bound = bound
+        self.pods = pods
         claims = Informer(client: client, info: Resources.persistentVolumeClaims, logger: logger)
         volumes = Informer(client: client, info: Resources.persistentVolumes, logger: logger)
         let queue = self.queue

@@ -92,7 +92,8 @@ struct RolloutUndoCommand: AsyncParsableCommand {
                         : "no rollout history found for \(Manifests.displayName(info, name))")
             }
             let template = DeploymentRevisions.template(of: set)
-            guard template != deployment[path: ["spec", "template"]] || wanted != current else {
+            // As kubectl: the same template (server-side nulls and empties aside) is no rollback.
+            guard template.pruned != deployment[path: ["spec", "template"]]?.pruned else {
                 print(
                     "\(Manifests.displayName(info, name)) skipped rollback (current template already matches revision \(wanted))"
                 )

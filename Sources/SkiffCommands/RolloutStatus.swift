@@ -82,7 +82,8 @@ enum RolloutStatus {
                 return Verdict(
                     message: "Waiting for \(replicas - count("readyReplicas")) pods to be ready...", done: false)
             }
-            if let partition = strategy?[path: ["rollingUpdate", "partition"]]?.int, partition > 0 {
+            // As kubectl: any partition, 0 included (the server's default), takes this branch.
+            if let partition = strategy?[path: ["rollingUpdate", "partition"]]?.int {
                 if count("updatedReplicas") < replicas - partition {
                     return Verdict(
                         message:

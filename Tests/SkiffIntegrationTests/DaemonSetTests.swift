@@ -95,6 +95,9 @@ struct DaemonSetTests {
                 _ = try await client.create(
                     Resources.nodes, namespace: nil, object: SchedulerTests.node(name, memory: "4Gi"))
             }
+            // Deleted pods wait for their node's agent: the test plays it.
+            let kubelets = ControllerRestartTests.kubelets(master)
+            defer { kubelets.cancel() }
             _ = try await client.create(Resources.daemonSets, namespace: "default", object: Self.daemonSet("roll"))
             try await eventually("two pods") { try await Self.onNodes(client, "roll") == ["n1": 1, "n2": 1] }
             let before = try await Self.placement(client, "roll").values.joined().compactMap {

@@ -51,8 +51,10 @@ struct LimitRangerPlugin: AdmissionPlugin {
     /// Limits a container lacks from `default` (else `max`), requests from `defaultRequest`
     /// (else the default limit).
     static func applyDefaults(_ item: JSON, to pod: inout JSON) {
-        let limits = item["default"]?.object ?? item["max"]?.object ?? [:]
-        let requests = item["defaultRequest"]?.object ?? limits
+        // Per resource, as `SetDefaults_LimitRangeItem`: default ← max, defaultRequest ← default ← min.
+        let limits = (item["max"]?.object ?? [:]).merging(item["default"]?.object ?? [:]) { $1 }
+        let requests = (item["min"]?.object ?? [:]).merging(limits) { $1 }
+            .merging(item["defaultRequest"]?.object ?? [:]) { $1 }
         for list in ["initContainers", "containers"] {
             guard var containers = pod[path: ["spec", list]]?.array else { continue }
             for index in containers.indices {
@@ -110,7 +112,8 @@ struct LimitRangerPlugin: AdmissionPlugin {
             // A claim has only requests; its maximum applies to them.
             let kind = what == "PersistentVolumeClaim" ? "requests" : "limits"
             guard let limit = amount(kind, resource) else {
-                problems.append("maximum \(resource) usage per \(what) is \(maximum.canonical).  No limit is specified")
+                let missing = kind == "requests" ? "No request is specified" : "No limit is specified"
+                problems.append("maximum \(resource) usage per \(what) is \(maximum.canonical).  \(missing)")
                 continue
             }
             if limit > maximum {
@@ -120,9 +123,18 @@ struct LimitRangerPlugin: AdmissionPlugin {
             }
         }
         for (resource, ratio) in bound("maxLimitRequestRatio") {
-            guard let limit = amount("limits", resource), let request = amount("requests", resource),
-                let actual = Quantity.ratio(limit, request)
-            else { continue }
+            guard let limit = amount("limits", resource), !limit.isZero else {
+                problems.append(
+                    "\(resource) max limit to request ratio per \(what) is \(ratio.canonical), but no limit is specified or limit is 0"
+                )
+                continue
+            }
+            guard let request = amount("requests", resource), let actual = Quantity.ratio(limit, request) else {
+                problems.append(
+                    "\(resource) max limit to request ratio per \(what) is \(ratio.canonical), but no request is specified or request is 0"
+                )
+                continue
+            }
             if actual > Double(ratio.milliValue) / 1000 {
                 problems.append(
                     "\(resource) max limit to request ratio per \(what) is \(ratio.canonical), but provided ratio is \(String(format: "%f", actual))"

@@ -94,13 +94,14 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             let (kind, resource) = parts.count == 2 ? (parts[0], parts[1]) : ("requests", key)
             guard ["requests", "limits"].contains(kind), ["cpu", "memory"].contains(resource) else { continue }
-            for container in pod[path: ["spec", "containers"]]?.array ?? []
-            where container[path: ["resources", kind, resource]] == nil {
-                missing["\(kind).\(resource)", default: []].append(container["name"]?.string ?? "")
+            let containers =
+                (pod[path: ["spec", "initContainers"]]?.array ?? []) + (pod[path: ["spec", "containers"]]?.array ?? [])
+            for container in containers where container[path: ["resources", kind, resource]] == nil {
+                missing[key, default: []].append(container["name"]?.string ?? "")  // the key as the quota names it
             }
         }
         guard !missing.isEmpty else { return nil }
-        return missing.sorted { $0.key < $1.key }.map { "\($0.key) for: \($0.value.joined(separator: ","))" }
+        return missing.sorted { $0.key < $1.key }.map { "\($0.key) for: \($0.value.sorted().joined(separator: ","))" }
             .joined(separator: "; ")
     }
 }

@@ -30,8 +30,14 @@ struct DaemonSetPlan: Sendable {
         now: Date
     ) {
         var byNode: [String: [JSON]] = [:]
-        for pod in pods where !PodFacts.isDeleting(pod) {
-            byNode[DaemonNodes.target(of: pod) ?? "", default: []].append(pod)
+        var stopping: Set<String> = []
+        for pod in pods {
+            let node = DaemonNodes.target(of: pod) ?? ""
+            if PodFacts.isDeleting(pod) {
+                stopping.insert(node)  // its replacement waits until it is gone (no overlap)
+            } else {
+                byNode[node, default: []].append(pod)
+            }
         }
         for node in nodes {
             let here = byNode.removeValue(forKey: node.name) ?? []
@@ -51,7 +57,7 @@ struct DaemonSetPlan: Sendable {
             if let first = alive.first {
                 kept[node.name] = first
                 delete += alive.dropFirst()
-            } else if broken.isEmpty {
+            } else if broken.isEmpty && !stopping.contains(node.name) {
                 create.append(node.name)
             }
         }

@@ -29,19 +29,7 @@ enum PodTemplateHash {
     static func normalized(_ template: JSON) -> JSON {
         var copy = template
         copy[path: ["metadata", "labels", label]] = nil
-        return pruned(copy) ?? .object([:])
+        return copy.pruned ?? .object([:])
     }
 
-    /// Drops nulls, and objects and arrays left empty.
-    static func pruned(_ value: JSON) -> JSON? {
-        switch value {
-        case .null: return nil
-        case .object(let fields):
-            let kept = fields.compactMapValues(pruned)
-            return kept.isEmpty ? nil : .object(kept)
-        case .array(let items):
-            return items.isEmpty ? nil : .array(items.map { pruned($0) ?? .null })
-        default: return value
-        }
-    }
 }

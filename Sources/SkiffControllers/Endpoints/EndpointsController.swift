@@ -63,8 +63,9 @@ actor EndpointsController {
                 "metadata": ["name": .string(name), "namespace": .string(namespace)],
             ]
         let labels = service[path: ["metadata", "labels"]] ?? .null
+        // A Service with no pods yet still gets its (empty) Endpoints.
         guard
-            existing?["subsets"] ?? .array([]) != .array(subsets)
+            existing == nil || existing?["subsets"] ?? .array([]) != .array(subsets)
                 || existing?[path: ["metadata", "labels"]] ?? .null != labels
         else { return }
         object["subsets"] = subsets.isEmpty ? nil : .array(subsets)

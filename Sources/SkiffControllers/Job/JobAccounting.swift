@@ -66,17 +66,13 @@ struct JobAccounting: Sendable, Equatable {
         return ["uncountedTerminatedPods": .object(uncounted)]
     }
 
-    /// Succeeded or Failed; a pod deleted before it finished has failed once nothing runs any
-    /// more (its agent has stopped it: grace 0).
+    /// Succeeded or Failed; a pod being deleted before it succeeded has failed, as Kubernetes'
+    /// `isPodFailed` says (the Job's end still waits for it to stop: `JobController`).
     static func outcome(_ pod: JSON) -> Outcome? {
         switch pod[path: ["status", "phase"]]?.string {
         case "Succeeded": return .succeeded
         case "Failed": return .failed
-        default:
-            guard PodFacts.isDeleting(pod), pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.int == 0 else {
-                return nil
-            }
-            return .failed
+        default: return PodFacts.isDeleting(pod) ? .failed : nil
         }
     }
 

@@ -37,6 +37,7 @@ actor JobController: PodOwningController {
         events = EventRecorder(client: client, component: "job-controller", logger: logger)
         await jobs.feed(queue)
         await pods.addHandler { [weak self] key in await self?.podChanged(key) }
+        await pods.addHandler { [weak self] key in await self?.releaseIfOrphaned(key) }
     }
 
     func run() async {
@@ -44,7 +45,26 @@ actor JobController: PodOwningController {
         await workers.run(waitingFor: [self.jobs, self.pods]) { key in try await self.reconcile(key) }
     }
 
+    /// A tracked pod whose Job is gone, or is another Job of that name, or that no Job
+    /// controls any more (orphaned, or released): nothing will count it, so its finalizer goes.
+    func releaseIfOrphaned(_ key: String) async {
+        guard let pod = await pods.get(key), JobAccounting.isTracked(pod) else { return }
+        let namespace = pod[path: ["metadata", "namespace"]]?.string ?? ""
+        if let ref = ControllerRef.of(pod), ref.kind == "Job",
+            await jobs.get(namespace + "/" + ref.name)?[path: ["metadata", "uid"]]?.string == ref.uid
+        {
+            return
+        }
+        await queue.add(Self.orphanPrefix + key)
+    }
+
+    static let orphanPrefix = "orphan-pod:"
+
     func reconcile(_ key: String) async throws -> Duration? {
+        if key.hasPrefix(Self.orphanPrefix) {
+            if let pod = await pods.get(String(key.dropFirst(Self.orphanPrefix.count))) { try await release([pod]) }
+            return nil
+        }
         guard let job = await jobs.get(key) else {
             forget(key)
             try await releaseOrphans(of: key)
@@ -73,7 +93,7 @@ actor JobController: PodOwningController {
         var again: Duration?
         if progress.finished == nil && !deleting {
             again = try await advance(
-                job, key: key, me: me, plan: plan, accounting: accounting, active: active,
+                job, key: key, me: me, plan: plan, accounting: accounting, owned: owned, active: active,
                 creating: pending.creating, progress: &progress)
         }
         try await writeStatus(job, progress: progress, accounting: accounting, owned: owned)
@@ -84,8 +104,8 @@ actor JobController: PodOwningController {
 
     /// A running Job's next step: finish it, or start, stop and replace its pods.
     private func advance(
-        _ job: JSON, key: String, me: ControllerRef.Owner, plan: JobPlan, accounting: JobAccounting, active: [JSON],
-        creating: Int, progress: inout JobProgress
+        _ job: JSON, key: String, me: ControllerRef.Owner, plan: JobPlan, accounting: JobAccounting, owned: [JSON],
+        active: [JSON], creating: Int, progress: inout JobProgress
     ) async throws -> Duration? {
         let verdict =
             progress.failureTarget
@@ -96,7 +116,8 @@ actor JobController: PodOwningController {
             await deletePods(active, job)
             // The end waits for every pod to stop and be counted, as Kubernetes' does.
             let counted = accounting.uncountedSucceeded.isEmpty && accounting.uncountedFailed.isEmpty
-            if active.isEmpty && counted { progress.finish(verdict) }
+            let stopping = owned.contains { PodFacts.isDeleting($0) && !PodFacts.isTerminal($0) }
+            if active.isEmpty && counted && !stopping { progress.finish(verdict) }
             return nil
         }
         if plan.suspended {

@@ -38,8 +38,11 @@ struct JobPlan: Sendable {
         } else if accounting.totalSucceeded > 0 && active.isEmpty {
             return .succeeded  // a work queue: one success, and the rest have stopped
         }
+        // Failed pods beyond the limit; or, restarting in place, as many restarts as the limit
+        // (any, for a limit of 0), as Kubernetes' `pastBackoffLimitOnFailure`.
         let restarts = restartOnFailure ? active.reduce(0) { $0 + Int(PodRanking.restarts($1)) } : 0
-        if accounting.totalFailed + restarts > backoffLimit {
+        let restartsExceed = restartOnFailure && (backoffLimit == 0 ? restarts > 0 : restarts >= backoffLimit)
+        if accounting.totalFailed > backoffLimit || restartsExceed {
             return .failed(reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit")
         }
         if let activeDeadlineSeconds, let startTime, now.timeIntervalSince(startTime) >= Double(activeDeadlineSeconds) {

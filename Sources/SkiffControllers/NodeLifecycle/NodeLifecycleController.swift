@@ -66,6 +66,9 @@ public actor NodeLifecycleController {
             if let seen = heard[name], seen.lease == lease, seen.heartbeat == heartbeat {
                 if now.timeIntervalSince(seen.at) > configuration.gracePeriod.seconds {
                     node = await markUnknown(node, name: name, now: now) ?? node
+                    // Every pass, not only at the change: a write that failed, or a restart in
+                    // between, must not leave a silent node's pods Ready.
+                    await markPodsNotReady(on: name, now: now)
                 }
             } else {
                 heard[name] = (lease, heartbeat, now)
@@ -97,7 +100,6 @@ public actor NodeLifecycleController {
             events.post(
                 node, kind: "Node", apiVersion: "v1", .normal, "NodeNotReady",
                 "Node \(name) status is now: NodeNotReady")
-            await markPodsNotReady(on: name, now: now)
             return written
         } catch {
             logger.debug("cannot mark node unknown", metadata: ["node": "\(name)", "error": "\(error)"])

@@ -37,7 +37,16 @@ extension Scheduler {
                 let required = volume[path: ["spec", "nodeAffinity", "required", "nodeSelectorTerms"]]?.array
                 if let required { terms.append(required.map(NodeSelectorTerm.init)) }
             } else if Self.isProvisionable(claim) {
-                toProvision.append(claim)
+                // Already placed (another pod of the claim, or an earlier try): that node only,
+                // where its volume is being made.
+                if let node = claim[path: ["metadata", "annotations", Self.selectedNode]]?.string, !node.isEmpty {
+                    let pin: JSON = [
+                        "matchFields": [["key": "metadata.name", "operator": "In", "values": [.string(node)]]]
+                    ]
+                    terms.append([NodeSelectorTerm(pin)])
+                } else {
+                    toProvision.append(claim)
+                }
             } else {
                 return .waiting("pod has unbound immediate PersistentVolumeClaims")
             }

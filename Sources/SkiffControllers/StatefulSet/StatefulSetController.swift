@@ -64,7 +64,9 @@ actor StatefulSetController: PodOwningController {
             for podName in plan.delete { try await deletePod(set, namespace: namespace, name: podName) }
         }
         try await updateStatus(set, pods: Array(byOrdinal.values), spec: spec, updateRevision: updateRevision)
-        return nil
+        // Ready pods become available after minReadySeconds: look again then.
+        let minReady = set[path: ["spec", "minReadySeconds"]]?.int ?? 0
+        return minReady > 0 ? .seconds(minReady) : nil
     }
 
     /// The revision of the set's template: `NAME-HASH`, as `controller-revision-hash` names it.

@@ -12,8 +12,12 @@ extension VolumeBinder {
             guard let existing = await volumes.get(named) else { return }
             volume = existing
         } else {
-            guard !Scheduler.isProvisionable(claim), let match = Self.bestMatch(for: claim, in: await volumes.list())
-            else { return }
+            guard !Scheduler.isProvisionable(claim) else { return }
+            let all = await volumes.list()
+            // A bind cut short (the volume claimed, the claim not yet updated) is finished first.
+            let uid = claim[path: ["metadata", "uid"]]?.string
+            let started = all.first { $0[path: ["spec", "claimRef", "uid"]]?.string == uid && uid != nil }
+            guard let match = started ?? Self.bestMatch(for: claim, in: all) else { return }
             volume = match
         }
         let uid = claim[path: ["metadata", "uid"]] ?? .null
