@@ -70,5 +70,12 @@ struct NodeHealthTests {
         // NoSchedule taints never evict.
         let noSchedule: JSON = ["key": "x", "effect": "NoSchedule"]
         #expect(NodeHealth.evictionTime(pod([]), nodeTaints: [noSchedule], now: Self.now) == nil)
+        // A user's NoExecute taint has no timeAdded: the clock runs from when it was first seen.
+        let userTaint: JSON = ["key": .string(Taint.unreachable), "effect": "NoExecute"]
+        #expect(
+            NodeHealth.evictionTime(
+                pod([limited]), nodeTaints: [userTaint], now: Self.now, firstSeen: RFC3339.parse("2026-11-22T09:55:00Z")
+            )
+                == RFC3339.parse("2026-11-22T10:00:00Z"))
     }
 }

@@ -67,7 +67,9 @@ enum NodeHealth {
     /// for a taint it does not tolerate; else after the shortest `tolerationSeconds` among the
     /// tolerations it uses (counted from when the taints were added); nil when none of those
     /// has a limit (tolerated for good).
-    static func evictionTime(_ pod: JSON, nodeTaints: [JSON], now: Date) -> Date? {
+    /// `firstSeen`: when this controller first saw the node's NoExecute taints, for taints
+    /// that carry no `timeAdded` (a user's).
+    static func evictionTime(_ pod: JSON, nodeTaints: [JSON], now: Date, firstSeen: Date? = nil) -> Date? {
         let tolerations = (pod[path: ["spec", "tolerations"]]?.array ?? []).map { ($0, Toleration($0)) }
         let noExecute = nodeTaints.filter { $0["effect"]?.string == "NoExecute" }
         var limits: [Int64] = []
@@ -77,7 +79,7 @@ enum NodeHealth {
             limits += used.compactMap { $0.0["tolerationSeconds"]?.int }
         }
         guard let shortest = limits.min() else { return nil }
-        let added = noExecute.compactMap { ($0["timeAdded"]?.string).flatMap(RFC3339.parse) }.max() ?? now
+        let added = noExecute.compactMap { ($0["timeAdded"]?.string).flatMap(RFC3339.parse) }.max() ?? firstSeen ?? now
         return added.addingTimeInterval(Double(max(shortest, 0)))
     }
 }

@@ -24,8 +24,9 @@ extension NodeLifecycleController {
     }
 
     /// Deletes a pod whose tolerations of its node's NoExecute taints have run out.
-    func evictIfDue(_ pod: JSON, taints: [JSON], now: Date) async {
-        guard let due = NodeHealth.evictionTime(pod, nodeTaints: taints, now: now), due <= now else { return }
+    func evictIfDue(_ pod: JSON, taints: [JSON], now: Date, firstSeen: Date?) async {
+        guard let due = NodeHealth.evictionTime(pod, nodeTaints: taints, now: now, firstSeen: firstSeen), due <= now
+        else { return }
         let namespace = pod[path: ["metadata", "namespace"]]?.string ?? "default"
         let name = pod[path: ["metadata", "name"]]?.string ?? ""
         do throws(SkiffError) {

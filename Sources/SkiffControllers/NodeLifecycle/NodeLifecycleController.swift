@@ -33,6 +33,8 @@ public actor NodeLifecycleController {
     let logger: Logger
     /// Per node: the Lease renewal and heartbeat last seen, and when they last changed.
     var heard: [String: (lease: String?, heartbeat: String?, at: Date)] = [:]
+    /// Per node: when its NoExecute taints were first seen (the clock for taints without `timeAdded`).
+    var noExecuteSince: [String: Date] = [:]
 
     init(configuration: Configuration, client: APIClient, informers: SharedInformers, logger: Logger) async {
         self.configuration = configuration
@@ -74,14 +76,23 @@ public actor NodeLifecycleController {
                 heard[name] = (lease, heartbeat, now)
             }
             node = await syncTaints(node, now: now) ?? node
-            taintsByNode[name] = node[path: ["spec", "taints"]]?.array ?? []
+            let taints = node[path: ["spec", "taints"]]?.array ?? []
+            taintsByNode[name] = taints
+            if taints.contains(where: { $0["effect"]?.string == "NoExecute" }) {
+                noExecuteSince[name] = noExecuteSince[name] ?? now
+            } else {
+                noExecuteSince[name] = nil
+            }
         }
         let names = Set(taintsByNode.keys)
         heard = heard.filter { names.contains($0.key) }
+        noExecuteSince = noExecuteSince.filter { names.contains($0.key) }
         for pod in await pods.list() {
             guard let nodeName = pod[path: ["spec", "nodeName"]]?.string, !nodeName.isEmpty else { continue }
             if let taints = taintsByNode[nodeName] {
-                if PodFacts.isActive(pod) { await evictIfDue(pod, taints: taints, now: now) }
+                if PodFacts.isActive(pod) {
+                    await evictIfDue(pod, taints: taints, now: now, firstSeen: noExecuteSince[nodeName])
+                }
             } else {
                 await collectOrphan(pod, node: nodeName)  // finished or terminating too: nobody is left
             }
