@@ -153,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "skiffd",
             dependencies: [
-                "SkiffAPI", "SkiffAPIServer", "SkiffAgent", "SkiffControllers",
+                "SkiffAPI", "SkiffAPIServer", "SkiffAgent", "SkiffControllers", "SkiffLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

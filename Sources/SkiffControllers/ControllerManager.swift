@@ -9,6 +9,9 @@ import SkiffClient
 public struct ControllerManager: Service {
     public struct Configuration: Sendable {
         public var nodeLifecycle = NodeLifecycleController.Configuration()
+        /// Awaited before any controller connects (skiffd: one plain request to the API server,
+        /// see `ServerWarmUp`).
+        public var warmUp: @Sendable () async -> Void = {}
         public init() {}
     }
 
@@ -23,6 +26,7 @@ public struct ControllerManager: Service {
     }
 
     public func run() async throws {
+        await configuration.warmUp()
         await cancelWhenGracefulShutdown {
             let informers = SharedInformers(client: client, logger: logger)
             // Each asks for its informers and adds its handlers before any informer lists.

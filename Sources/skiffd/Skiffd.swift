@@ -75,6 +75,8 @@ struct MasterCommand: AsyncParsableCommand {
         let client = try APIClient(endpoint: .unixSocket(path: config.resolvedSocketPath))
         var controllers = ControllerManager.Configuration()
         controllers.nodeLifecycle.gracePeriod = Duration(flag: nodeMonitorGracePeriod) ?? .seconds(40)
+        let socketPath = config.resolvedSocketPath
+        controllers.warmUp = { await ServerWarmUp.firstRequest(socket: socketPath) }
         master.services = [
             ControllerManager(configuration: controllers, client: client, logger: Logger(label: "skiffd.controllers"))
         ]
