@@ -1,4 +1,7 @@
 extension Duration {
+    /// The length in seconds, fractions included.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
     /// Parses the durations flags take, as kubelet's and kubectl's do for one unit: `500ms`,
     /// `10s`, `1.5m`, `2h`; nil for anything else (the caller names the flag in its error).
     public init?(flag text: String) {

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAPI
 
 /// A keyed work queue as controllers need it (client-go's workqueue): a key waits at most once,
 /// is never handed to two workers at the same time, and a key added while it is being worked
@@ -66,10 +67,8 @@ public actor WorkQueue {
     public func retry(_ key: String) {
         let n = failures[key, default: 0]
         failures[key] = n + 1
-        let initial =
-            Double(configuration.initialBackoff.components.attoseconds) / 1e18
-            + Double(configuration.initialBackoff.components.seconds)
-        let cap = Double(configuration.maxBackoff.components.seconds)
+        let initial = configuration.initialBackoff.seconds
+        let cap = configuration.maxBackoff.seconds
         let delay = min(initial * pow(2, Double(n)), cap)
         Task {
             try? await Task.sleep(for: .seconds(delay))

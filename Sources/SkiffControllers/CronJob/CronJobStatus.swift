@@ -36,10 +36,7 @@ struct CronJobStatus: Sendable {
 
     /// `Complete` or `Failed` (a true condition of either type).
     static func finished(_ job: JSON) -> String? {
-        let conditions = job[path: ["status", "conditions"]]?.array ?? []
-        return ["Complete", "Failed"].first { type in
-            conditions.contains { $0["type"]?.string == type && $0["status"]?.string == "True" }
-        }
+        JobProgress.finished(job[path: ["status", "conditions"]]?.array ?? [])
     }
 
     /// An object reference, as `status.active` holds them; a reference stays as it is.

@@ -26,7 +26,15 @@ struct JobProgress: Sendable {
     }
 
     /// `Complete` or `Failed`, once set.
-    var finished: String? { ["Complete", "Failed"].first { condition($0) != nil } }
+    var finished: String? { Self.finished(conditions) }
+
+    /// `Complete` or `Failed`, whichever is true among a Job's conditions (the CronJob
+    /// controller reads its Jobs with it too).
+    static func finished(_ conditions: [JSON]) -> String? {
+        ["Complete", "Failed"].first { type in
+            conditions.contains { $0["type"]?.string == type && $0["status"]?.string == "True" }
+        }
+    }
 
     /// When the Job finished, for `ttlSecondsAfterFinished`.
     var finishedAt: Date? {

@@ -125,7 +125,3 @@ public actor NodeLifecycleController {
         return try? await client.update(Resources.nodes, namespace: nil, object: updated)
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
