@@ -81,6 +81,11 @@ public struct Agent: Service {
             group.addTask {
                 await informer.waitForSync()
                 await Self.removeOrphans(runtime: runtime, informer: informer, logger: logger)
+                // Type=notify: registered, cgroups and network ready, its pods known.
+                SystemdNotify.ready(
+                    status:
+                        "node \(configuration.nodeName): \(await informer.list().count) pod(s), cgroups \(cgroups.mode)"
+                )
                 await Self.resync(informer: informer, queue: queue)
             }
             for _ in 0..<4 {
@@ -103,11 +108,20 @@ public struct Agent: Service {
 
     /// Detects the host's cgroup layout, says which mode it runs in, and prepares the parent;
     /// a host it cannot serve (cgroup v1 only, no cgroup.kill) stops the agent with the reason.
+    /// `--cgroup-parent delegated` picks the parent from where systemd started the agent.
     static func setUpCgroups(_ configuration: AgentConfiguration, logger: Logger) throws -> PodCgroups {
-        let cgroups = try Cgroups.detect(parent: configuration.cgroupParent)
-        logger.info("\(cgroups.layout.description)")
+        let layout = try CgroupLayout.detect()
+        logger.info("\(layout.description)")
+        var record = CgroupRecord(parent: configuration.cgroupParent, delegated: false)
+        if configuration.cgroupParent == DelegatedCgroup.keyword {
+            let choice = try DelegatedCgroup.resolve(layout: layout)
+            logger.info("\(choice.explanation)")
+            record = CgroupRecord(parent: choice.parent, delegated: choice.isDelegated)
+        }
+        let cgroups = try Cgroups(layout: layout, parent: record.parent, delegated: record.delegated)
         try cgroups.enableRootControllers()
         try cgroups.ensureParent()
+        try record.save(to: configuration.dataDirectory)
         return PodCgroups(cgroups: cgroups, podPidsLimit: configuration.podPidsLimit)
     }
 
@@ -209,18 +223,23 @@ struct AgentError: Error, CustomStringConvertible {
 extension Agent {
     /// `skiffd stop-pods`: ends every pod of an agent's data directory (with the agent stopped)
     /// and removes its cgroups, mounts and directory. Returns how many pods were stopped.
-    public static func stopAllPods(dataDirectory: String, cgroupParent: String, logger: Logger) throws -> Int {
+    /// `cgroupParent` nil: the one the agent recorded (`cgroup.json`), else `/skiff`.
+    public static func stopAllPods(dataDirectory: String, cgroupParent: String?, logger: Logger) throws -> Int {
+        let record =
+            cgroupParent.map { CgroupRecord(parent: $0, delegated: false) }
+            ?? CgroupRecord.load(from: dataDirectory) ?? CgroupRecord(parent: Cgroups.defaultParent, delegated: false)
         var configuration = AgentConfiguration(
             server: "", dataDirectory: dataDirectory, nodeName: "", imageDirectory: "", initPath: "")
-        configuration.cgroupParent = cgroupParent
-        let cgroups = PodCgroups(cgroups: try Cgroups.detect(parent: cgroupParent), podPidsLimit: 0)
-        let record = NodeNetworkRecord.load(from: configuration.networkDirectory)
-        let network = try record?.podNetwork(stateDirectory: configuration.networkDirectory)
-        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, network: network, logger: logger)
+        configuration.cgroupParent = record.parent
+        let cgroups = PodCgroups(
+            cgroups: try Cgroups.detect(parent: record.parent, delegated: record.delegated), podPidsLimit: 0)
+        let network = NodeNetworkRecord.load(from: configuration.networkDirectory)
+        let podNetwork = try network?.podNetwork(stateDirectory: configuration.networkDirectory)
+        let runtime = PodRuntime(configuration: configuration, cgroups: cgroups, network: podNetwork, logger: logger)
         let pods = Set(runtime.knownPods())
         for uid in pods { runtime.remove(uid: uid) }
         // The node namespace goes with the last pod (a new agent makes it again).
-        if let name = record?.namespaceName { NetworkNamespace.remove(name) }
+        if let name = network?.namespaceName { NetworkNamespace.remove(name) }
         return pods.count
     }
 }

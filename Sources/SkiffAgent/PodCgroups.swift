@@ -1,3 +1,4 @@
+import Glibc
 import SkiffAPI
 import SkiffLinux
 
@@ -8,7 +9,14 @@ struct PodCgroups: Sendable {
     let cgroups: Cgroups
     let podPidsLimit: Int
 
-    var mode: String { cgroups.layout.isUnified ? "v2" : "hybrid" }
+    /// What the Node reports (`kubectl describe node`, Container Runtime Version): the layout,
+    /// whether systemd runs the host (sd_booted(3)'s test), and where the pod tree is.
+    var mode: String {
+        let layout = cgroups.layout.isUnified ? "v2" : "hybrid"
+        let systemd = access("/run/systemd/system", F_OK) == 0 ? ", systemd" : ""
+        let place = cgroups.isDelegated ? "delegated" : "parent"
+        return "\(layout)\(systemd), \(place) \(cgroups.parent.path)"
+    }
 
     func preparePod(uid: String) throws(LinuxError) {
         let pod = try cgroups.createPod(uid)

@@ -9,12 +9,15 @@ import SkiffLinux
 /// first time. Serving one request first means the server's types exist before the client's
 /// are made.
 enum ServerWarmUp {
-    /// Until the socket answers (at most ~30 s; the controllers then start regardless).
-    static func firstRequest(socket: String) async {
+    /// Until the socket answers (at most ~30 s; the controllers then start regardless). True
+    /// once the API server answered.
+    @discardableResult
+    static func firstRequest(socket: String) async -> Bool {
         for _ in 0..<300 {
-            if answered(socket) { return }
+            if answered(socket) { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }
+        return false
     }
 
     static func answered(_ socket: String) -> Bool {

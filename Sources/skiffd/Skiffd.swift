@@ -7,6 +7,7 @@ import SkiffAPIServer
 import SkiffAgent
 import SkiffClient
 import SkiffControllers
+import SkiffLinux
 
 /// `skiffd`: the master (and, with the node issue, the agent) in one executable.
 @main
@@ -76,7 +77,13 @@ struct MasterCommand: AsyncParsableCommand {
         var controllers = ControllerManager.Configuration()
         controllers.nodeLifecycle.gracePeriod = Duration(flag: nodeMonitorGracePeriod) ?? .seconds(40)
         let socketPath = config.resolvedSocketPath
-        controllers.warmUp = { await ServerWarmUp.firstRequest(socket: socketPath) }
+        let listening = listen
+        controllers.warmUp = {
+            // Type=notify: systemd counts the master started once its API answers.
+            if await ServerWarmUp.firstRequest(socket: socketPath) {
+                SystemdNotify.ready(status: "serving the API on \(socketPath) and https://\(listening)")
+            }
+        }
         master.services = [
             ControllerManager(configuration: controllers, client: client, logger: Logger(label: "skiffd.controllers"))
         ]
@@ -106,7 +113,10 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "skiff-init executable (default: beside skiffd).")
     var initPath: String?
 
-    @Option(help: "cgroup parent, an absolute path in each hierarchy.")
+    @Option(
+        help:
+            "cgroup parent: an absolute path in each hierarchy, or `delegated` for the cgroup systemd gives the agent (Delegate=yes, DelegateSubgroup=agent)."
+    )
     var cgroupParent: String = "/skiff"
 
     @Option(help: "Network namespace for the node side of pod networking, or `host`.")
@@ -156,8 +166,9 @@ struct AgentCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--userns-id-base must be at least 65536, above the host's own ids (got \(usernsIdBase))")
         }
-        guard cgroupParent.hasPrefix("/") else {
-            throw ValidationError("--cgroup-parent must be an absolute cgroup path such as /skiff")
+        guard cgroupParent.hasPrefix("/") || cgroupParent == DelegatedCgroup.keyword else {
+            throw ValidationError(
+                "--cgroup-parent must be an absolute cgroup path such as /skiff, or `delegated` (got \(cgroupParent))")
         }
         try DaemonLogging.validate(logLevel)
     }
@@ -198,8 +209,8 @@ struct StopPodsCommand: ParsableCommand {
     @Option(help: "The agent's data directory.")
     var dataDir: String
 
-    @Option(help: "The agent's cgroup parent.")
-    var cgroupParent: String = "/skiff"
+    @Option(help: "The agent's cgroup parent (default: the one it recorded in its data directory, else /skiff).")
+    var cgroupParent: String?
 
     func run() throws {
         let dir = URL(fileURLWithPath: dataDir).standardizedFileURL.path

@@ -9,19 +9,23 @@ public struct Cgroups: Sendable {
 
     public let layout: CgroupLayout
     public let parent: CgroupPath
+    /// `parent` is a cgroup systemd delegated to the agent (`DelegatedCgroup`): it exists, and
+    /// every level above it is systemd's, so Skiff writes only inside it.
+    public let isDelegated: Bool
 
-    public init(layout: CgroupLayout, parent: String = defaultParent) throws(LinuxError) {
+    public init(layout: CgroupLayout, parent: String = defaultParent, delegated: Bool = false) throws(LinuxError) {
         let components = parent.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard parent.hasPrefix("/"), !components.isEmpty,
             components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("\n") })
         else { throw LinuxError("cgroup parent \"\(parent)\" must be absolute, like /skiff", errno: EINVAL) }
         self.layout = layout
         self.parent = CgroupPath(layout: layout, path: parent)
+        self.isDelegated = delegated
     }
 
     /// Convenience for the agent: detect the host's layout and use `parent`.
-    public static func detect(parent: String = defaultParent) throws(LinuxError) -> Cgroups {
-        try Cgroups(layout: CgroupLayout.detect(), parent: parent)
+    public static func detect(parent: String = defaultParent, delegated: Bool = false) throws(LinuxError) -> Cgroups {
+        try Cgroups(layout: CgroupLayout.detect(), parent: parent, delegated: delegated)
     }
 
     /// Pure v2 only, and separate on purpose: the root's `cgroup.subtree_control` belongs to the
@@ -30,17 +34,20 @@ public struct Cgroups: Sendable {
     /// it writes nothing (the v2 root carries none of Skiff's controllers) and returns [].
     @discardableResult
     public func enableRootControllers() throws(LinuxError) -> [String] {
-        guard layout.isUnified else { return [] }
+        guard layout.isUnified, !isDelegated else { return [] }
         return try Self.enableControllers(in: layout.unifiedRoot)
     }
 
     /// Creates `parent` in every hierarchy. On pure v2 it also enables memory, cpu, pids (and io
     /// when offered) in the subtree_control of each level of `parent`, so pod cgroups get the
     /// interface files; it refuses, instead of writing there, when the root does not delegate them.
-    /// Finally checks that the kernel made a cgroup.kill file (Linux ≥ 5.14).
+    /// A delegated parent is only given its own controllers. Finally checks that the kernel made a cgroup.kill file (Linux ≥ 5.14).
     public func ensureParent() throws(LinuxError) {
         let root = layout.unifiedRoot
-        if layout.isUnified {
+        if isDelegated {
+            // systemd made it; the agent's own process is in a leaf below, so it may enable here.
+            try Self.enableControllers(in: parent.unifiedDirectory)
+        } else if layout.isUnified {
             let enabled = try Self.words(CgroupFiles.read(root + "/cgroup.subtree_control"))
             let missing = CgroupLayout.requiredControllers.filter { !enabled.contains($0) }
             if !missing.isEmpty {
@@ -51,7 +58,7 @@ public struct Cgroups: Sendable {
             }
         }
         var prefix = ""
-        for component in parent.path.split(separator: "/") {
+        for component in parent.path.split(separator: "/") where !isDelegated {
             prefix += "/" + component
             for hierarchy in layout.hierarchies { try CgroupFiles.makeDirectory(hierarchy + prefix) }
             if layout.isUnified { try Self.enableControllers(in: root + prefix) }
