@@ -60,12 +60,27 @@ public enum ContainerExec {
         try check("setns(container \(request.pid))") { skiff_setns(pidfd, namespaces(of: request.pid)) }
         // Now in the container's mount namespace: /dev/ptmx is the container's own devpts.
         let terminal = request.tty ? try check("open(/dev/ptmx)") { skiff_pty_open() } : -1
+        // A handle on this helper for the command to check once its death signal is armed
+        // (pidfds are close-on-exec: the command never sees it).
+        let helper = try check("pidfd_open(self)") { skiff_pidfd_open(getpid()) }
+        defer { close(helper) }
         let child = try check("clone3") { skiff_clone3(0, cgroupFD) }
         if child == 0 {
-            startCommand(request, profile: profile, terminal: terminal)
+            startCommand(request, profile: profile, terminal: terminal, helper: helper)
         }
         if terminal >= 0 { return ExecTerminalRelay(master: terminal, child: child).run() }
         return try Syscalls.wait(child)
+    }
+
+    /// PR_SET_PDEATHSIG never fires for a parent that died before it was armed, and it is armed
+    /// twice (after clone3, again after the ids change). A client that leaves while the command
+    /// starts (the agent then kills this helper) would otherwise leave the command running for
+    /// good in the container. The pidfd turns readable when the helper has exited. getppid() cannot
+    /// tell: in the container's pid namespace it is 0 while the helper lives. A poll a seccomp
+    /// profile refuses (-1) proves nothing either way, so only a readable pidfd ends the command.
+    static func exitIfGone(_ helper: Int32) {
+        var handle = pollfd(fd: helper, events: Int16(POLLIN), revents: 0)
+        if poll(&handle, 1, 0) == 1 && handle.revents & Int16(POLLIN) != 0 { _exit(137) }
     }
 
     /// Every namespace of the container that differs from ours (joining one's own user
@@ -92,7 +107,7 @@ public enum ContainerExec {
     /// In the forked child, inside every namespace: terminal, credentials, confinement, execve.
     /// A command that cannot run exits 127 (not found) or 126 with a message on stderr, as a
     /// shell and runc do, so the user sees it among the command's own output.
-    static func startCommand(_ request: Request, profile: SeccompFilter?, terminal: Int32) -> Never {
+    static func startCommand(_ request: Request, profile: SeccompFilter?, terminal: Int32, helper: Int32) -> Never {
         skiff_reset_signals()
         _ = skiff_set_pdeathsig(SIGKILL)  // the command ends with its helper (a closed session)
         _ = setsid()
@@ -105,6 +120,7 @@ public enum ContainerExec {
             let spec = request.container
             if chdir(spec.workingDirectory) != 0 { _ = chdir("/") }
             try ContainerSecurity.apply(spec.security, profile: profile)
+            exitIfGone(helper)
             _ = skiff_cloexec_from(3)
             try ContainerProcess.exec(request.arguments, environment: spec.effectiveEnvironment)
         } catch {
