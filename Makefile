@@ -12,7 +12,7 @@ BIN := $(CURDIR)/.build/debug
 # container start (LINUX-NOTES §6). Its own scratch path, so it never mixes with .build.
 INIT_STATIC := $(CURDIR)/.build-static/release/skiff-init
 
-.PHONY: build init-static rootfs run stop test bench fmt lint deps client-tools
+.PHONY: build init-static rootfs run stop test bench fmt lint deps client-tools install uninstall test-vm
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -58,6 +58,46 @@ bench: deps rootfs init-static
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product skiff-bench
 	$(BENCH_BUILD)/release/skiff-bench --skiffd $(BENCH_BUILD)/release/skiffd \
 		--skiff-init $(INIT_STATIC) --image-dir $(CURDIR)/rootfs/images $(BENCH_ARGS)
+
+# A server install: static-stdlib release builds (no Swift runtime needed on the host), the
+# images, and the two systemd units (systemd/README.md). DESTDIR stages the tree elsewhere.
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+STATEDIR ?= /var/lib/skiff
+UNITDIR ?= /etc/systemd/system
+STATIC := $(CURDIR)/.build-static/release
+INSTALLED_BINARIES := skiffd skiff skiff-init
+
+install: deps rootfs
+	for product in $(INSTALLED_BINARIES); do \
+		$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(CURDIR)/.build-static --product $$product || exit 1; \
+	done
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(STATEDIR)/images
+	for product in $(INSTALLED_BINARIES); do install -m 755 -s $(STATIC)/$$product $(DESTDIR)$(BINDIR)/$$product; done
+	cp -a $(CURDIR)/rootfs/images/. $(DESTDIR)$(STATEDIR)/images/
+	for unit in skiff-master skiff-agent; do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g' systemd/$$unit.service \
+			> $(DESTDIR)$(UNITDIR)/$$unit.service && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit.service || exit 1; \
+	done
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "installed; start with: systemctl enable --now skiff-master skiff-agent"
+
+# Removes what install put there. The cluster's data ($(STATEDIR)/master, $(STATEDIR)/agent) stays:
+# it is the user's (remove it by hand once `skiffd stop-pods --data-dir $(STATEDIR)/agent` ran).
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl disable --now skiff-agent skiff-master 2>/dev/null || true; fi
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALLED_BINARIES))
+	rm -f $(DESTDIR)$(UNITDIR)/skiff-master.service $(DESTDIR)$(UNITDIR)/skiff-agent.service
+	rm -rf $(DESTDIR)$(STATEDIR)/images
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+
+# systemd and pure cgroup v2, for real: `make install` into a Debian 12 VM (systemd 252 as shipped,
+# and 254 from backports), then Tests/vm/guest-test.sh in each (Tests/vm/README.md).
+VM_DIR ?= /var/tmp/skiff-vm-images
+test-vm: DEB_PACKAGES += qemu-system-x86 debootstrap e2fsprogs file
+test-vm: deps client-tools
+	bash Tests/vm/test-vm.sh $(VM_DIR)
 
 fmt:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
