@@ -168,3 +168,8 @@ int skiff_is_nsfs(const char *path) {
     struct statfs info;
     return statfs(path, &info) == 0 && info.f_type == NSFS_MAGIC;
 }
+
+int skiff_is_tmpfs(const char *path) {
+    struct statfs info;
+    return statfs(path, &info) == 0 && info.f_type == TMPFS_MAGIC;
+}

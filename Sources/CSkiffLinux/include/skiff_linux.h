@@ -79,6 +79,8 @@ int skiff_wtermsig(int status);
 
 /// 1 when `path` is a namespace file (an nsfs mount such as /run/netns/NAME), else 0.
 int skiff_is_nsfs(const char *path);
+/// 1 when `path` is on a tmpfs.
+int skiff_is_tmpfs(const char *path);
 
 // rtnetlink (skiff_netlink.c). Each call acts in the network namespace `fd` was opened in and
 // returns 0 (or an index) on success, -errno on failure.

@@ -114,17 +114,33 @@ public enum ContainerMounts {
             try check("stat(\(volume.source))") { stat(volume.source, &info) }
             let target = try InRoot.create(rootFD, volume.destination, directory: (info.st_mode & S_IFMT) == S_IFDIR)
             defer { Glibc.close(target) }
-            if let userNamespace {
-                try Syscalls.idmappedBind(
-                    volume.source, on: target, named: volume.destination, userNamespace: userNamespace,
-                    readOnly: volume.readOnly)
-            } else if volume.readOnly {
+            if let userNamespace, try idmappedBind(volume, on: target, userNamespace: userNamespace) {
+                return
+            }
+            if volume.readOnly {
                 try bindReadOnly(volume.source, at: volume.destination, in: rootFD)
             } else {
                 try bind(volume.source, at: volume.destination, in: rootFD)
             }
         }
     }
+
+    /// False when the filesystem cannot be idmapped and a plain bind is as safe: Linux before 6.3
+    /// cannot idmap tmpfs (Debian 12 runs 6.1), the pod's /dev/shm and memory emptyDirs. A plain
+    /// bind grants no more than the idmapped one: files keep their host owners, so the pod's root,
+    /// an unprivileged id outside, writes only where the mode lets anyone (these roots are 1777).
+    static func idmappedBind(_ volume: MountSpec, on target: Int32, userNamespace: Int32) throws(LinuxError) -> Bool {
+        do {
+            try Syscalls.idmappedBind(
+                volume.source, on: target, named: volume.destination, userNamespace: userNamespace,
+                readOnly: volume.readOnly)
+            return true
+        } catch  where error.errno == EINVAL && isTmpfs(volume.source) {
+            return false
+        }
+    }
+
+    static func isTmpfs(_ path: String) -> Bool { skiff_is_tmpfs(path) == 1 }
 
     static func bind(_ source: String, at path: String, in rootFD: Int32) throws(LinuxError) {
         let target = try InRoot.open(rootFD, path, flags: O_PATH)
