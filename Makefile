@@ -96,7 +96,7 @@ uninstall:
 # and 254 from backports), then Tests/vm/guest-test.sh in each (Tests/vm/README.md).
 VM_DIR ?= /var/tmp/skiff-vm-images
 test-vm: DEB_PACKAGES += qemu-system-x86 debootstrap e2fsprogs file
-test-vm: deps client-tools
+test-vm: deps
 	bash Tests/vm/test-vm.sh $(VM_DIR)
 
 fmt:
