@@ -31,5 +31,10 @@ for variant in ${VM_VARIANTS:-backports bookworm}; do
         failed+=("$variant")
     fi
 done
+# make uninstall takes back every file make install staged (the data directories are not staged).
+make --no-print-directory uninstall DESTDIR="$share/stage" >/dev/null
+left=$(find "$share/stage" -not -type d)
+[ -z "$left" ] && echo "[test-vm] make uninstall removed every installed file" \
+    || { echo "[test-vm] make uninstall left: $left" >&2; failed+=("uninstall"); }
 echo "[test-vm] total $((SECONDS - start)) s"
 [ ${#failed[@]} = 0 ] || { echo "[test-vm] FAILED: ${failed[*]}" >&2; exit 1; }
