@@ -63,7 +63,8 @@ bench: deps rootfs init-static
 # images, and the two systemd units (systemd/README.md). DESTDIR stages the tree elsewhere.
 PREFIX ?= /usr/local
 BINDIR := $(PREFIX)/bin
-STATEDIR ?= /var/lib/skiff
+# Fixed: the units' StateDirectory= always means /var/lib/skiff.
+STATEDIR := /var/lib/skiff
 UNITDIR ?= /etc/systemd/system
 STATIC := $(CURDIR)/.build-static/release
 INSTALLED_BINARIES := skiffd skiff skiff-init
@@ -73,8 +74,17 @@ install: deps rootfs
 		$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(CURDIR)/.build-static --product $$product || exit 1; \
 	done
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(STATEDIR)/images
-	for product in $(INSTALLED_BINARIES); do install -m 755 -s $(STATIC)/$$product $(DESTDIR)$(BINDIR)/$$product; done
-	cp -a $(CURDIR)/rootfs/images/. $(DESTDIR)$(STATEDIR)/images/
+	for product in $(INSTALLED_BINARIES); do \
+		install -m 755 -s $(STATIC)/$$product $(DESTDIR)$(BINDIR)/$$product || exit 1; \
+	done
+	@# Each image is copied beside the installed one and renamed over it: running containers keep
+	@# the old files as their overlay's lower layer, never a half-rewritten one.
+	for image in $(CURDIR)/rootfs/images/*/; do \
+		name=$$(basename "$$image"); target=$(DESTDIR)$(STATEDIR)/images/$$name; \
+		rm -rf "$$target.new" && cp -a "$$image" "$$target.new" || exit 1; \
+		if [ -d "$$target" ]; then mv "$$target" "$$target.old" && mv "$$target.new" "$$target" && rm -rf "$$target.old"; \
+		else mv "$$target.new" "$$target"; fi || exit 1; \
+	done
 	for unit in skiff-master skiff-agent; do \
 		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g' systemd/$$unit.service \
 			> $(DESTDIR)$(UNITDIR)/$$unit.service && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit.service || exit 1; \
@@ -82,11 +92,13 @@ install: deps rootfs
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "installed; start with: systemctl enable --now skiff-master skiff-agent"
 
-# Removes what install put there. The cluster's data ($(STATEDIR)/master, $(STATEDIR)/agent) stays:
-# it is the user's (remove it by hand once `skiffd stop-pods --data-dir $(STATEDIR)/agent` ran).
+# Removes what install put there, after stopping the daemons and this node's pods (they run from
+# the images). The cluster's data ($(STATEDIR)/master, $(STATEDIR)/agent) stays: it is the user's.
 uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
 		systemctl disable --now skiff-agent skiff-master 2>/dev/null || true; fi
+	@if [ -z "$(DESTDIR)" ] && [ -x $(BINDIR)/skiffd ] && [ -d $(STATEDIR)/agent ]; then \
+		$(BINDIR)/skiffd stop-pods --data-dir $(STATEDIR)/agent || exit 1; fi
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALLED_BINARIES))
 	rm -f $(DESTDIR)$(UNITDIR)/skiff-master.service $(DESTDIR)$(UNITDIR)/skiff-agent.service
 	rm -rf $(DESTDIR)$(STATEDIR)/images

@@ -118,6 +118,17 @@ public struct Agent: Service {
             logger.info("\(choice.explanation)")
             record = CgroupRecord(parent: choice.parent, delegated: choice.isDelegated)
         }
+        if let previous = CgroupRecord.load(from: configuration.dataDirectory), previous.parent != record.parent,
+            let old = try? Cgroups(layout: layout, parent: previous.parent, delegated: previous.delegated),
+            let pods = try? old.listPods(), !pods.isEmpty
+        {
+            // A systemd upgrade (252 → 254) or another --cgroup-parent: the pods already running
+            // would be neither watched nor stopped where the agent now looks.
+            throw AgentError(
+                "\(pods.count) pod(s) of this node still run under the cgroup \(previous.parent), but the agent "
+                    + "now puts pods under \(record.parent): end them first with `skiffd stop-pods --data-dir "
+                    + "\(configuration.dataDirectory)`, then start the agent again")
+        }
         let cgroups = try Cgroups(layout: layout, parent: record.parent, delegated: record.delegated)
         try cgroups.enableRootControllers()
         try cgroups.ensureParent()

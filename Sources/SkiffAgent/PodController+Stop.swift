@@ -75,6 +75,50 @@ extension PodController {
         requeue(key, after: grace)
     }
 
+    /// Starts stopping the running ones of `order` (preStop, SIGTERM, killed at `deadline`): all at
+    /// once, or only the first one running (sidecars stop one at a time, last first).
+    func stopRunning(
+        _ order: [JSON], running: [ContainerRecord], oneAtATime: Bool, pod: JSON, uid: String, key: String,
+        until deadline: ContinuousClock.Instant
+    ) {
+        let grace = max(.zero, deadline - ContinuousClock.now)
+        for container in order {
+            guard let record = running.first(where: { $0.name == container["name"]?.string }) else { continue }
+            let run = run(uid, record)
+            stopContainer(
+                container, run: run, pod: pod, target: target(run, pid: record.pid), grace: grace, key: key,
+                why: "Stopping container \(record.name)")
+            if oneAtATime { break }
+        }
+    }
+
+    /// restartPolicy Never or OnFailure: every regular container has ended for good (OnFailure:
+    /// successfully), so nothing of the pod starts again.
+    static func containersFinished(_ pod: JSON, records: [String: ContainerRecord]) -> Bool {
+        let policy = pod[path: ["spec", "restartPolicy"]]?.string ?? "Always"
+        guard policy != "Always" else { return false }
+        let containers = pod[path: ["spec", "containers"]]?.array ?? []
+        let runs = containers.compactMap { records[$0["name"]?.string ?? ""] }
+        guard !runs.isEmpty, runs.count == containers.count, !runs.contains(where: \.running) else { return false }
+        return policy == "Never" || runs.allSatisfy { $0.exitCode == 0 }
+    }
+
+    /// A finished pod's sidecars stop as in a deletion, last first, one at a time, within the
+    /// pod's grace period (kubelet's order), and none restarts. True when the pod has finished:
+    /// the caller then starts nothing. Its phase turns Succeeded or Failed once they have ended.
+    func stopSidecarsOfFinishedPod(_ pod: JSON, uid: String, key: String, state: PodState) -> Bool {
+        let records = Dictionary(state.containers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        guard Self.containersFinished(pod, records: records) else { return false }
+        let running = state.containers.filter(\.running)
+        if running.isEmpty { return true }
+        let deadline = podDeadlines[uid] ?? ContinuousClock.now + Self.gracePeriod(pod)
+        podDeadlines[uid] = deadline
+        let sidecars = (pod[path: ["spec", "initContainers"]]?.array ?? []).filter(Self.isSidecar)
+        stopRunning(
+            sidecars.reversed(), running: running, oneAtATime: true, pod: pod, uid: uid, key: key, until: deadline)
+        return true
+    }
+
     /// Graceful deletion: the pod's containers stop first, its sidecars once they have (in
     /// reverse order, as kubelet does), all within one grace period; then whatever is left is
     /// killed, everything the pod had here is removed, and the agent confirms the deletion to
@@ -94,14 +138,13 @@ extension PodController {
             let containers =
                 (pod[path: ["spec", "containers"]]?.array ?? []) + initContainers.filter { !Self.isSidecar($0) }
             let mainRunning = running.contains { record in containers.contains { $0["name"]?.string == record.name } }
-            let order = mainRunning ? containers : sidecars.reversed()
-            for container in order {
-                guard let record = running.first(where: { $0.name == container["name"]?.string }) else { continue }
-                let run = run(uid, record)
-                stopContainer(
-                    container, run: run, pod: pod, target: target(run, pid: record.pid), grace: deadline - now,
-                    key: key, why: "Stopping container \(record.name)")
-                if !mainRunning { break }  // one sidecar at a time
+            if mainRunning {
+                stopRunning(
+                    containers, running: running, oneAtATime: false, pod: pod, uid: uid, key: key, until: deadline)
+            } else {
+                stopRunning(
+                    sidecars.reversed(), running: running, oneAtATime: true, pod: pod, uid: uid, key: key,
+                    until: deadline)
             }
             requeue(key, after: .milliseconds(100))
             return

@@ -94,6 +94,11 @@ actor PodController {
             requeue(key, after: .seconds(1))
             return
         }
+        if stopSidecarsOfFinishedPod(pod, uid: uid, key: key, state: state) {
+            supervise(pod, uid: uid, key: key, state: state)
+            await writeStatus(pod, uid: uid, key: key, state: state)
+            return
+        }
         // One control-socket round trip per sync when nothing changes (the periodic resync of every
         // pod), a second only after starting something.
         let started = await startContainers(pod, uid: uid, key: key, state: state)

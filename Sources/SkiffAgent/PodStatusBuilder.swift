@@ -70,12 +70,14 @@ struct PodStatusBuilder {
         let runs = containers.compactMap { records[$0["name"]?.string ?? ""] }
         if runs.contains(where: \.running) { return "Running" }
         guard runs.count == containers.count, !runs.isEmpty else { return "Pending" }
-        let allSucceeded = runs.allSatisfy { $0.exitCode == 0 }
-        switch restartPolicy {
-        case "Never": return allSucceeded ? "Succeeded" : "Failed"
-        case "OnFailure": return allSucceeded ? "Succeeded" : "Running"
-        default: return "Running"
+        guard PodController.containersFinished(pod, records: records) else { return "Running" }
+        // The pod ends once its sidecars, stopped after the containers, have ended too; their
+        // exit codes do not count (Kubernetes' sidecar rules).
+        let sidecarRunning = initContainers.contains {
+            PodController.isSidecar($0) && records[$0["name"]?.string ?? ""]?.running == true
         }
+        if sidecarRunning { return "Running" }
+        return runs.allSatisfy { $0.exitCode == 0 } ? "Succeeded" : "Failed"
     }
 
     /// Keeps each condition's lastTransitionTime while its status is unchanged.

@@ -75,3 +75,41 @@ struct PodStatusBuilderTests {
         #expect(ready["phase"]?.string == "Running")
     }
 }
+
+@Suite("a finished pod's phase waits for its sidecars")
+struct PodPhaseWithSidecarsTests {
+    typealias B = PodStatusBuilderTests
+
+    @Test("Never and OnFailure end when the containers have and the sidecars too; Always never ends")
+    func phases() {
+        let sidecarRunning = B.record("setup", running: true)
+        let sidecarDone = B.record("setup", running: false, exit: 143)  // a sidecar's exit code does not count
+        let cases: [(String, [ContainerRecord], String)] = [
+            ("Never", [sidecarRunning, B.record("main", running: false, exit: 0)], "Running"),
+            ("Never", [sidecarDone, B.record("main", running: false, exit: 0)], "Succeeded"),
+            ("Never", [sidecarDone, B.record("main", running: false, exit: 3)], "Failed"),
+            ("OnFailure", [sidecarRunning, B.record("main", running: false, exit: 3)], "Running"),
+            ("OnFailure", [sidecarDone, B.record("main", running: false, exit: 0)], "Succeeded"),
+            ("Always", [sidecarDone, B.record("main", running: false, exit: 0)], "Running"),
+            ("Never", [sidecarRunning, B.record("main", running: true)], "Running"),
+        ]
+        for (policy, records, phase) in cases {
+            let status = B.build(B.pod(policy: policy, sidecar: true), records, initialized: true)
+            #expect(status["phase"]?.string == phase, "\(policy) \(records.map { "\($0.name) \($0.running)" })")
+        }
+    }
+
+    @Test("containers finished: for good under Never, successfully under OnFailure, never under Always")
+    func finished() {
+        let done = ["main": B.record("main", running: false, exit: 0)]
+        let failed = ["main": B.record("main", running: false, exit: 1)]
+        #expect(PodController.containersFinished(B.pod(policy: "Never"), records: failed))
+        #expect(PodController.containersFinished(B.pod(policy: "OnFailure"), records: done))
+        #expect(!PodController.containersFinished(B.pod(policy: "OnFailure"), records: failed))
+        #expect(!PodController.containersFinished(B.pod(policy: "Always"), records: done))
+        #expect(!PodController.containersFinished(B.pod(policy: "Never"), records: [:]))
+        #expect(
+            !PodController.containersFinished(
+                B.pod(policy: "Never"), records: ["main": B.record("main", running: true)]))
+    }
+}

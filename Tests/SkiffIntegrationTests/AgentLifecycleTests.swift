@@ -71,6 +71,43 @@ struct AgentLifecycleTests {
         }
     }
 
+    @Test("once its containers finish, a pod's sidecars get SIGTERM, last first, and the pod ends Succeeded")
+    func sidecarsStopAfterTheContainers() async throws {
+        try await withCluster { _, agent, client in
+            let mount: [String: JSON] = ["volumeMounts": [["name": "work", "mountPath": "/work"]]]
+            // On SIGTERM each says so, and what the other wrote by then; `wait` lets the trap run at once.
+            func sidecar(_ name: String, _ other: String) -> JSON {
+                var extra = mount
+                extra["restartPolicy"] = "Always"
+                let script =
+                    "trap 'echo TERM \(name) after [$(cat /work/\(other) 2>/dev/null)]; echo \(name) > /work/\(name); exit 0' TERM; "
+                    + "while :; do sleep 1 & wait $!; done"
+                return P.container(name, script, extra: extra)
+            }
+            let pod = P.pod(
+                "finishing", restartPolicy: "Never", containers: [P.container("main", "sleep 2", extra: mount)],
+                extra: [
+                    "initContainers": [sidecar("first", "second"), sidecar("second", "first")],
+                    "volumes": [["name": "work", "emptyDir": [:]]],
+                ])
+            _ = try await client.create(Resources.pods, namespace: "default", object: pod)
+            try await eventually("finishing Succeeded", seconds: 60) {
+                try await P.get(client, "finishing")[path: ["status", "phase"]]?.string == "Succeeded"
+            }
+            let current = try await P.get(client, "finishing")
+            // The later sidecar stops first; the earlier one only after it has ended.
+            #expect(agent.logText(pod: current, container: "second").contains("TERM second after []"))
+            #expect(agent.logText(pod: current, container: "first").contains("TERM first after [second]"))
+            for name in ["first", "second"] {
+                let state = Self.status(current, name, isInit: true)?[path: ["state", "terminated"]]
+                #expect(
+                    state?["exitCode"]?.int == 0 && state?["reason"]?.string == "Completed", "\(name): \(state ?? nil)")
+            }
+            let events = try await Self.events(client, "finishing").compactMap { $0["message"]?.string }
+            #expect(events.contains("Stopping container second") && events.contains("Stopping container first"))
+        }
+    }
+
     @Test("a failed init container fails a restartPolicy Never pod and is retried under OnFailure")
     func failedInitContainer() async throws {
         try await withCluster { _, _, client in

@@ -50,14 +50,17 @@ if [ "$(cat "$V/stamp" 2>/dev/null)" = "$STAMP" ] && [ -f "$V/rootfs.ext4" ]; th
 fi
 log "making the $VARIANT guest"
 R=$V/rootfs
-rm -rf "$V"; mkdir -p "$V"; cp -a "$BASE" "$R"
+# An interrupted earlier build may have left the guest's /proc mounted: never walk into it.
+mountpoint -q "$R/proc" 2>/dev/null && umount "$R/proc"
+rm -rf --one-file-system "$V"; mkdir -p "$V"; cp -a "$BASE" "$R"
 
 in_chroot_apt() {
     printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"; chmod 755 "$R/usr/sbin/policy-rc.d"
     mount -t proc proc "$R/proc"
+    trap 'umount "$R/proc" 2>/dev/null' EXIT
     local rc=0
     chroot "$R" env DEBIAN_FRONTEND=noninteractive "$@" >>"$V/apt.log" 2>&1 || rc=$?
-    umount "$R/proc"; rm -f "$R/usr/sbin/policy-rc.d"
+    umount "$R/proc"; trap - EXIT; rm -f "$R/usr/sbin/policy-rc.d"
     [ $rc = 0 ] || { tail -20 "$V/apt.log" >&2; die "in the guest: $* failed"; }
 }
 if [ "$VARIANT" = backports ]; then

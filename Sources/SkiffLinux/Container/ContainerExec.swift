@@ -119,8 +119,7 @@ public enum ContainerExec {
             }
             let spec = request.container
             if chdir(spec.workingDirectory) != 0 { _ = chdir("/") }
-            try ContainerSecurity.apply(spec.security, profile: profile)
-            exitIfGone(helper)
+            try ContainerSecurity.apply(spec.security, profile: profile, helper: helper)
             _ = skiff_cloexec_from(3)
             try ContainerProcess.exec(request.arguments, environment: spec.effectiveEnvironment)
         } catch {
