@@ -132,7 +132,7 @@ check "a new agent process" bash -c "[ \"\$(systemctl show -p MainPID --value sk
 [ "$VARIANT" = backports ] && check "the restarted agent is in its leaf again" test "$(agent_cgroup)" = /system.slice/skiff-agent.service/agent
 check "pods kept their containers across the restart" until_true 60 bash -c "[ \"\$(kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}={.status.containerStatuses[0].state.running.startedAt}/{.status.containerStatuses[0].restartCount} {end}')\" = '$before' ]"
 sleep 20  # the new agent has synced every pod by now (it said READY=1 before its first sync)
-check "the same container processes after the restart ($pids_before)" test "$(processes)" = "$pids_before"
+check "the same $(wc -w <<<"$pids_before") container processes after the restart" test "$(processes)" = "$pids_before"
 check "the API still shows the same containers" test "$(starts)" = "$before"
 echo "   before: $before"; echo "   after:  $(starts)"
 check "spin still burns cpu in its cgroup" bash -c "[ -n \"\$(cat $spin_cg/cgroup.procs)\" ]"
