@@ -115,6 +115,65 @@ struct QuotaTests {
         }
     }
 
+    @Test("scoped quotas count only the pods they match: BestEffort, Terminating, a priority class")
+    func scopes() async throws {
+        try await withMaster { master in
+            let client = try master.socketClient()
+            func quota(_ name: String, _ hard: JSON, _ scope: [String: JSON]) -> JSON {
+                var spec: [String: JSON] = ["hard": hard]
+                spec.merge(scope) { $1 }
+                return [
+                    "apiVersion": "v1", "kind": "ResourceQuota", "metadata": ["name": .string(name)],
+                    "spec": .object(spec),
+                ]
+            }
+            for object in [
+                quota("best-effort", ["pods": "1"], ["scopes": ["BestEffort"]]),
+                quota("batch", ["pods": "1"], ["scopes": ["Terminating"]]),
+                quota(
+                    "gold", ["pods": "1"],
+                    [
+                        "scopeSelector": [
+                            "matchExpressions": [["scopeName": "PriorityClass", "operator": "In", "values": ["gold"]]]
+                        ]
+                    ]),
+            ] {
+                _ = try await client.create(Resources.resourceQuotas, namespace: "default", object: object)
+            }
+            func create(_ pod: JSON) async -> String? {
+                await Self.refusal { _ = try await client.create(Resources.pods, namespace: "default", object: pod) }?
+                    .message
+            }
+            #expect(await create(Self.pod("free-1")) == nil)  // best-effort: 1 of 1
+            #expect(
+                await create(Self.pod("free-2"))
+                    == "pods \"free-2\" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1"
+            )
+            // Not best effort, not terminating, no class: no scoped quota counts it.
+            #expect(await create(Self.pod("limited-1", memoryLimit: "64Mi")) == nil)
+            #expect(await create(Self.pod("limited-2", memoryLimit: "64Mi")) == nil)
+            var job = Self.pod("job-1", memoryLimit: "64Mi")
+            job[path: ["spec", "activeDeadlineSeconds"]] = 60
+            #expect(await create(job) == nil)
+            job[path: ["metadata", "name"]] = "job-2"
+            #expect(await create(job)?.contains("exceeded quota: batch") == true)
+            var gold = Self.pod("gold-1", memoryLimit: "64Mi")
+            gold[path: ["spec", "priorityClassName"]] = "gold"
+            #expect(await create(gold) == nil)
+            gold[path: ["metadata", "name"]] = "gold-2"
+            #expect(await create(gold)?.contains("exceeded quota: gold") == true)
+            // A scope that cannot limit a resource is refused with Kubernetes' message.
+            let wrong = await Self.refusal {
+                _ = try await client.create(
+                    Resources.resourceQuotas, namespace: "default",
+                    object: quota("wrong", ["services": "1"], ["scopes": ["BestEffort", "NotBestEffort"]]))
+            }
+            #expect(wrong?.message.contains("spec.scopes: Invalid value") == true, "\(wrong?.message ?? "")")
+            #expect(wrong?.message.contains("unsupported scope applied to resource") == true)
+            #expect(wrong?.message.contains("conflicting scopes") == true)
+        }
+    }
+
     @Test("concurrent creates never take more than the quota allows")
     func concurrentCreates() async throws {
         try await withMaster { master in

@@ -84,10 +84,9 @@ enum CoreValidation {
     static func validateResourceQuota(_ object: JSON, into errors: inout FieldErrors) {
         let spec = errors.object(object["spec"], "spec") ?? [:]
         _ = ResourceValidation.validateList(spec["hard"], "spec.hard", containerNames: false, into: &errors)
-        let scopes = errors.array(spec["scopes"], "spec.scopes") ?? []
-        if scopes.contains(where: { !quotaScopes.contains($0.string ?? "") }) {
-            errors.invalid("spec.scopes", .array(scopes), "unsupported scope")
-        }
+        _ = errors.array(spec["scopes"], "spec.scopes")
+        _ = errors.objects(spec["scopeSelector"]?["matchExpressions"], "spec.scopeSelector.matchExpressions")
+        for (field, value, message) in QuotaScopes.problems(spec) { errors.invalid(field, value, message) }
     }
 
     static let limitTypes = ["Pod", "Container", "PersistentVolumeClaim"]

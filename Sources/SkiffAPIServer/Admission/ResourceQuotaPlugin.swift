@@ -25,7 +25,7 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
         let quotas = a.store.list(prefix: Resources.resourceQuotas.listPrefix(namespace: namespace)).objects
             .compactMap { try? $0.decode() }
         guard !quotas.isEmpty else { return }
-        for quota in quotas {
+        for quota in quotas where QuotaScopes.counts(quota, a.object, a.info) {
             let tracked = Set((quota[path: ["spec", "hard"]]?.object ?? [:]).keys)
             if a.info.kind == "Pod", let missing = Self.unspecified(a.object, tracked: tracked) {
                 throw forbidden(
@@ -40,13 +40,17 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
             // A reservation lasts until its object is stored, or 5 s (a create that failed after
             // admission, or an object made and deleted before the next look, counts that long).
             pending = pending.filter { Date().timeIntervalSince($0.value.at) < 5 && store.get(key: $0.key) == nil }
-            for quota in quotas {
+            for quota in quotas where QuotaScopes.counts(quota, object, info) {
                 let hard = (quota[path: ["spec", "hard"]]?.object ?? [:]).compactMapValues { try? Quantity(json: $0) }
                 let requested = QuotaUsage.usage(of: object, info, tracked: Set(hard.keys)).filter { !$0.value.isZero }
                 guard !requested.isEmpty else { continue }
-                var used = Self.used(hard.keys, namespace: namespace, store: store)
-                for reservation in pending.values where reservation.namespace == namespace {
-                    QuotaUsage.add(&used, reservation.usage.filter { hard[$0.key] != nil })
+                var used = Self.used(by: quota, namespace: namespace, store: store)
+                for reservation in pending.values
+                where reservation.namespace == namespace
+                    && QuotaScopes.counts(quota, reservation.object, reservation.info)
+                {
+                    QuotaUsage.add(
+                        &used, QuotaUsage.usage(of: reservation.object, reservation.info, tracked: Set(hard.keys)))
                 }
                 let over = requested.keys.sorted().filter { (used[$0] ?? .zero) + requested[$0]! > hard[$0]! }
                 guard !over.isEmpty else { continue }
@@ -56,9 +60,7 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
                 return
                     "exceeded quota: \(quota[path: ["metadata", "name"]]?.string ?? ""), requested: \(list(requested)), used: \(list(used)), limited: \(list(hard))"
             }
-            let all = QuotaUsage.usage(
-                of: object, info, tracked: Set(quotas.flatMap { ($0[path: ["spec", "hard"]]?.object ?? [:]).keys }))
-            pending[key] = (namespace, all, Date())
+            pending[key] = (namespace, object, info, Date())
             return nil
         }
         if let refusal { throw forbidden(a, refusal) }
@@ -70,15 +72,15 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
             details: .init(name: a.name, kind: a.info.resource))
     }
 
-    /// What the namespace's stored objects use of these keys.
-    static func used(_ keys: some Collection<String>, namespace: String, store: any Store) -> [String: Quantity] {
+    /// What the namespace's stored objects that `quota` counts (its scopes) use of its keys.
+    static func used(by quota: JSON, namespace: String, store: any Store) -> [String: Quantity] {
         var used: [String: Quantity] = [:]
-        let tracked = Set(keys)
+        let tracked = Set((quota[path: ["spec", "hard"]]?.object ?? [:]).keys)
         var seen: Set<String> = []
         for info in tracked.compactMap(QuotaUsage.resource(for:))
         where seen.insert(info.key(namespace: namespace, name: "")).inserted {
             for stored in store.list(prefix: info.listPrefix(namespace: namespace)).objects {
-                guard let object = try? stored.decode() else { continue }
+                guard let object = try? stored.decode(), QuotaScopes.counts(quota, object, info) else { continue }
                 QuotaUsage.add(&used, QuotaUsage.usage(of: object, info, tracked: tracked))
             }
         }
@@ -106,11 +108,12 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
     }
 }
 
-/// Admitted creates not yet in the store: key → namespace, usage, when.
+/// Admitted creates not yet in the store: key → namespace, the object and its kind, when.
 final class QuotaReservations: Sendable {
-    private let pending = Mutex<[String: (namespace: String, usage: [String: Quantity], at: Date)]>([:])
+    typealias Reservation = (namespace: String, object: JSON, info: ResourceInfo, at: Date)
+    private let pending = Mutex<[String: Reservation]>([:])
 
-    func withLock<T>(_ body: (inout [String: (namespace: String, usage: [String: Quantity], at: Date)]) -> T) -> T {
+    func withLock<T>(_ body: (inout [String: Reservation]) -> T) -> T {
         pending.withLock { body(&$0) }
     }
 }

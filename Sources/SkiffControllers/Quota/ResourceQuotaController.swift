@@ -54,7 +54,9 @@ actor ResourceQuotaController {
                 info == Resources.pods
                 ? await pods.list().filter { $0[path: ["metadata", "namespace"]]?.string == namespace }
                 : try await client.list(info, namespace: namespace).items
-            for object in objects { QuotaUsage.add(&used, QuotaUsage.usage(of: object, info, tracked: tracked)) }
+            for object in objects where QuotaScopes.counts(quota, object, info) {
+                QuotaUsage.add(&used, QuotaUsage.usage(of: object, info, tracked: tracked))
+            }
         }
         var usedJSON: [String: JSON] = [:]
         for key in tracked { usedJSON[key] = .string((used[key] ?? .zero).canonical) }
