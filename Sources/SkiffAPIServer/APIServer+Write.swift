@@ -29,7 +29,8 @@ extension APIServer {
         }
         ObjectPreparation.prepareForCreate(&object, info, now: nowString())
         var attributes = AdmissionAttributes(
-            operation: .create, info: info, namespace: namespace, name: name, object: object, store: store)
+            operation: .create, info: info, namespace: namespace, name: name, object: object, store: store,
+            dryRun: dryRun)
         try await admission.run(&attributes)
         let key = info.key(namespace: namespace, name: name)
         if dryRun {

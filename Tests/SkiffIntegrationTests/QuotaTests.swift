@@ -144,6 +144,13 @@ struct QuotaTests {
                 await Self.refusal { _ = try await client.create(Resources.pods, namespace: "default", object: pod) }?
                     .message
             }
+            // A server-side dry run is admitted and reserves nothing: the real create still fits.
+            for _ in 0..<2 {
+                let dry = try await runProgram(
+                    "/usr/lib/google-cloud-sdk/bin/kubectl.1.33",
+                    ["--kubeconfig", master.kubeconfigPath, "run", "dry", "--image=busybox", "--dry-run=server"])
+                #expect(dry.status == 0, "\(dry.output)")
+            }
             #expect(await create(Self.pod("free-1")) == nil)  // best-effort: 1 of 1
             #expect(
                 await create(Self.pod("free-2"))

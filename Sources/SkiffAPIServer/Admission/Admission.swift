@@ -14,6 +14,8 @@ public struct AdmissionAttributes: Sendable {
     public var oldObject: JSON?
     /// Read access to the store, for plug-ins that check other objects (namespace, quota).
     public var store: any Store
+    /// `dryRun=All`: checked as a real request, but nothing may be kept for it (a quota reservation).
+    public var dryRun = false
 }
 
 /// One admission step. Mutating plug-ins run first, in order, then validating ones, as in

@@ -36,6 +36,7 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
         let object = a.object
         let info = a.info
         let store = a.store
+        let keep = !a.dryRun
         let refusal: String? = reservations.withLock { pending in
             // A reservation lasts until its object is stored, or 5 s (a create that failed after
             // admission, or an object made and deleted before the next look, counts that long).
@@ -60,7 +61,7 @@ struct ResourceQuotaPlugin: AdmissionPlugin {
                 return
                     "exceeded quota: \(quota[path: ["metadata", "name"]]?.string ?? ""), requested: \(list(requested)), used: \(list(used)), limited: \(list(hard))"
             }
-            pending[key] = (namespace, object, info, Date())
+            if keep { pending[key] = (namespace, object, info, Date()) }
             return nil
         }
         if let refusal { throw forbidden(a, refusal) }
