@@ -14,7 +14,7 @@ struct AgentUserNamespaceTests {
         try await withCluster { master, agent, client in
             let script = """
                 cat /proc/self/uid_map; id; touch /rootfile && echo wrote-root; echo x > /data/f && echo wrote-volume
-                ls -ln /data/f; sleep 3600
+                ls -ln /data/f; ls -ldn /dev /dev/shm | sed 's/^/dev: /'; sleep 3600
                 """
             for name in ["mapped", "mapped2"] {
                 let container = P.container(
@@ -40,6 +40,11 @@ struct AgentUserNamespaceTests {
                 #expect(lines.contains("wrote-root") && lines.contains("wrote-volume"), "\(lines)")
                 // The volume's file is root's inside (idmapped), and on disk too.
                 #expect(lines.contains { $0.contains(" 0 ") && $0.hasSuffix("/data/f") }, "\(lines)")
+                // /dev (and its shm) are root's inside too, not the overflow id (nobody).
+                let dev = lines.filter { $0.hasPrefix("dev: ") }
+                #expect(
+                    dev.count == 2 && dev.allSatisfy { $0.split(separator: " ").dropFirst(3).prefix(2) == ["0", "0"] },
+                    "\(dev)")
             }
             #expect(Set(bases).count == 2, "each pod has its own range: \(bases)")
 

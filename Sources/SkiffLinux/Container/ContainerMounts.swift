@@ -15,8 +15,10 @@ public enum ContainerMounts {
     static let noSuid = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
     /// With `userNamespace` (hostUsers: false) the overlay's layers and the volumes are idmapped
-    /// through it.
-    static func assemble(_ spec: ContainerSpec, userNamespace: Int32? = nil) throws(LinuxError) {
+    /// through it, and the tmpfs mounts made here belong to the pod's root (`userNamespaceRoot`).
+    static func assemble(
+        _ spec: ContainerSpec, userNamespace: Int32? = nil, userNamespaceRoot: UInt32? = nil
+    ) throws(LinuxError) {
         let root = spec.rootfs
         let layers = try Self.layers(spec, userNamespace: userNamespace)
         try Syscalls.mount(
@@ -27,7 +29,7 @@ public enum ContainerMounts {
         defer { Glibc.close(rootFD) }
         try mountProc(rootFD, privileged: spec.security.privileged)
         try mount("sysfs", at: "/sys", in: rootFD, type: "sysfs", flags: noSuid | UInt(MS_RDONLY))
-        try mountDev(rootFD, ownShm: !spec.mounts.contains { $0.destination == "/dev/shm" })
+        try mountDev(rootFD, ownShm: !spec.mounts.contains { $0.destination == "/dev/shm" }, owner: userNamespaceRoot)
         for volume in spec.mounts {
             try mountVolume(volume, in: rootFD, userNamespace: userNamespace)
         }
@@ -61,9 +63,13 @@ public enum ContainerMounts {
 
     /// A tmpfs /dev with the character devices every OCI runtime provides, bound from the
     /// host's (mknod needs the devices cgroup to allow it), devpts for terminals, shm (unless the
-    /// pod shares one, bound over it later), mqueue.
-    static func mountDev(_ rootFD: Int32, ownShm: Bool) throws(LinuxError) {
-        try mount("tmpfs", at: "/dev", in: rootFD, type: "tmpfs", flags: UInt(MS_NOSUID), data: "mode=755,size=65536k")
+    /// pod shares one, bound over it later), mqueue. `owner`: the host id of a user-namespaced
+    /// pod's root, so that /dev is root's inside (made by host root, it would read `nobody`).
+    static func mountDev(_ rootFD: Int32, ownShm: Bool, owner: UInt32? = nil) throws(LinuxError) {
+        let owned = owner.map { ",uid=\($0),gid=\($0)" } ?? ""
+        try mount(
+            "tmpfs", at: "/dev", in: rootFD, type: "tmpfs", flags: UInt(MS_NOSUID), data: "mode=755,size=65536k" + owned
+        )
         for name in ["null", "zero", "full", "random", "urandom", "tty"] {
             let target = try InRoot.create(rootFD, "/dev/" + name, directory: false)
             defer { Glibc.close(target) }
@@ -73,7 +79,8 @@ public enum ContainerMounts {
             "devpts", at: "/dev/pts", in: rootFD, type: "devpts", flags: UInt(MS_NOSUID | MS_NOEXEC),
             data: "newinstance,ptmxmode=0666,mode=0620")
         if ownShm {
-            try mount("shm", at: "/dev/shm", in: rootFD, type: "tmpfs", flags: noSuid, data: "mode=1777,size=65536k")
+            try mount(
+                "shm", at: "/dev/shm", in: rootFD, type: "tmpfs", flags: noSuid, data: "mode=1777,size=65536k" + owned)
         } else {
             _ = mkdirat(rootFD, "dev/shm", 0o1777)
         }

@@ -15,6 +15,8 @@ enum ContainerProcess {
         var namespaceFDs: [Int32] = []
         /// The pod's user namespace (hostUsers: false), entered after pivot_root.
         var userNamespaceFD: Int32?
+        /// The host id its root is (the range's first id): owner of the container's /dev.
+        var userNamespaceRoot: UInt32?
         /// The write end of the exec-report pipe (close-on-exec: EOF means execve succeeded).
         var reportFD: Int32
         /// Becomes stdin when set (`stdin: true`: a pipe the supervisor holds); else /dev/null.
@@ -48,7 +50,8 @@ enum ContainerProcess {
         let profile = try ContainerSecurity.seccompProfile(spec.security)
         try Syscalls.unshare(Int32(SKIFF_CLONE_NEWNS | SKIFF_CLONE_NEWCGROUP))
         try Syscalls.makeMountsPrivate()
-        try ContainerMounts.assemble(spec, userNamespace: inherited.userNamespaceFD)
+        try ContainerMounts.assemble(
+            spec, userNamespace: inherited.userNamespaceFD, userNamespaceRoot: inherited.userNamespaceRoot)
         if let hostname = spec.hostname {
             try Syscalls.sethostname(hostname)
             try check("link up lo") { skiff_link_up("lo") }

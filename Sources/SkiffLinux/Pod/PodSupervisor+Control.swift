@@ -115,7 +115,8 @@ extension PodSupervisor {
                 spec,
                 .init(
                     namespaceFDs: sandbox.namespaceFDs, userNamespaceFD: sandbox.userNamespaceFD,
-                    reportFD: pipes.reportChild, stdinFD: pipes.stdin?.read, stdoutFD: pipes.output?.write,
+                    userNamespaceRoot: self.spec.userNamespace?.hostID, reportFD: pipes.reportChild,
+                    stdinFD: pipes.stdin?.read, stdoutFD: pipes.output?.write,
                     stderrFD: pipes.errors?.write))
         }
         pipes.closeChildEnds()
