@@ -121,13 +121,15 @@ public enum ContainerMounts {
             try check("stat(\(volume.source))") { stat(volume.source, &info) }
             let target = try InRoot.create(rootFD, volume.destination, directory: (info.st_mode & S_IFMT) == S_IFDIR)
             defer { Glibc.close(target) }
-            if let userNamespace, try idmappedBind(volume, on: target, userNamespace: userNamespace) {
-                return
+            var recursive = true
+            if let userNamespace {
+                if try idmappedBind(volume, on: target, userNamespace: userNamespace) { return }
+                recursive = false  // the fallback, like the idmapped bind, brings no submounts along
             }
             if volume.readOnly {
-                try bindReadOnly(volume.source, at: volume.destination, in: rootFD)
+                try bindReadOnly(volume.source, at: volume.destination, in: rootFD, recursive: recursive)
             } else {
-                try bind(volume.source, at: volume.destination, in: rootFD)
+                try bind(volume.source, at: volume.destination, in: rootFD, recursive: recursive)
             }
         }
     }
@@ -149,16 +151,19 @@ public enum ContainerMounts {
 
     static func isTmpfs(_ path: String) -> Bool { skiff_is_tmpfs(path) == 1 }
 
-    static func bind(_ source: String, at path: String, in rootFD: Int32) throws(LinuxError) {
+    static func bind(_ source: String, at path: String, in rootFD: Int32, recursive: Bool = true) throws(LinuxError) {
         let target = try InRoot.open(rootFD, path, flags: O_PATH)
         defer { Glibc.close(target) }
-        try Syscalls.mount(source, on: InRoot.procPath(target), type: nil, flags: UInt(MS_BIND | MS_REC))
+        try Syscalls.mount(
+            source, on: InRoot.procPath(target), type: nil, flags: UInt(MS_BIND) | (recursive ? UInt(MS_REC) : 0))
     }
 
     /// A read-only bind needs two calls (MS_BIND ignores MS_RDONLY), and the remount must name
     /// the new mount on top, so the path is resolved again after the bind.
-    static func bindReadOnly(_ source: String, at path: String, in rootFD: Int32) throws(LinuxError) {
-        try bind(source, at: path, in: rootFD)
+    static func bindReadOnly(
+        _ source: String, at path: String, in rootFD: Int32, recursive: Bool = true
+    ) throws(LinuxError) {
+        try bind(source, at: path, in: rootFD, recursive: recursive)
         let mounted = try InRoot.open(rootFD, path, flags: O_PATH)
         defer { Glibc.close(mounted) }
         try Syscalls.mount(
