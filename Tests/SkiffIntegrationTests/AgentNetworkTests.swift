@@ -84,6 +84,10 @@ struct AgentNetworkTests {
             try await eventually("hostnet ran") {
                 agent.logText(pod: try await Pods.get(client, "hostnet"), container: "main").contains("done")
             }
+            // The log can come before the status that carries the address: wait for one.
+            try await eventually("hostnet has a podIP") {
+                try await Pods.get(client, "hostnet")[path: ["status", "podIP"]]?.string != nil
+            }
             let pod = try await Pods.get(client, "hostnet")
             #expect(pod[path: ["status", "podIP"]]?.string == "10.88.0.1")
             let log = agent.logText(pod: pod, container: "main")
