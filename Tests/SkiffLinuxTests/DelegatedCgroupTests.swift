@@ -82,7 +82,8 @@ import Testing
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
         defer { close(fd) }
-        var (address, length) = try #require(SystemdNotify.address("@" + name))
+        let (made, length) = try UnixSocket.makeAddress("@" + name)
+        var address = made
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }

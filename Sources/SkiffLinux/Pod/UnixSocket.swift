@@ -13,11 +13,10 @@ public enum UnixSocket {
     static func bound(_ path: String, type: Int32) throws(LinuxError) -> Int32 {
         let fd = try check("socket") { socket(AF_UNIX, type | Int32(SOCK_CLOEXEC.rawValue), 0) }
         unlink(path)
-        var address = try makeAddress(path)
+        let (made, length) = try makeAddress(path)
+        var address = made
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         if bound == -1 {
             let error = LinuxError("bind(\(path))")
@@ -30,11 +29,10 @@ public enum UnixSocket {
 
     public static func connect(_ path: String, timeoutSeconds: Int = 10) throws(LinuxError) -> Int32 {
         let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        var address = try makeAddress(path)
+        let (made, length) = try makeAddress(path)
+        var address = made
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
         }
         if connected == -1 {
             let error = LinuxError("connect(\(path))")
@@ -84,22 +82,27 @@ public enum UnixSocket {
     /// when nobody listens there (or its queue is full).
     @discardableResult
     public static func sendDatagram(_ bytes: [UInt8], to path: String) -> Bool {
-        guard var address = try? makeAddress(path) else { return false }
+        guard let (made, length) = try? makeAddress(path) else { return false }
+        var address = made
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         let sent = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, bytes, bytes.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                sendto(fd, bytes, bytes.count, Int32(MSG_DONTWAIT), $0, length)
             }
         }
         return sent == bytes.count
     }
 
-    static func makeAddress(_ path: String) throws(LinuxError) -> sockaddr_un {
+    /// A filesystem path, or `@name` for an abstract socket (systemd's `$NOTIFY_SOCKET` may be
+    /// one): a leading NUL instead of the `@`, and a length that counts only the name's bytes.
+    static func makeAddress(_ path: String) throws(LinuxError) -> (sockaddr_un, socklen_t) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
+        var bytes = Array(path.utf8)
+        let abstract = bytes.first == UInt8(ascii: "@")
+        if abstract { bytes[0] = 0 }
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard bytes.count < capacity else {
             throw LinuxError("socket path \(path) is longer than \(capacity - 1) bytes", errno: ENAMETOOLONG)
@@ -107,6 +110,7 @@ public enum UnixSocket {
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
-        return address
+        let base = MemoryLayout<sockaddr_un>.offset(of: \.sun_path) ?? 2
+        return (address, socklen_t(abstract ? base + bytes.count : MemoryLayout<sockaddr_un>.size))
     }
 }
