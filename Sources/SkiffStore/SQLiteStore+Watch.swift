@@ -33,7 +33,7 @@ extension SQLiteStore {
         let slow: [Subscriber] = state.withLock { s in
             let key = event.object.key
             if event.kind == .deleted {
-                s.objects.removeValue(forKey: key)
+                s.objects[key] = nil
             } else {
                 s.objects[key] = event.object
             }

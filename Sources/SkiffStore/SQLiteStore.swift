@@ -29,7 +29,7 @@ public final class SQLiteStore: Store {
     }
 
     struct State {
-        var objects: [String: StoredObject] = [:]
+        var objects = ObjectTable()
         var revision: Int64 = 0
         /// Events after `compacted`, oldest first.
         var history: [WatchEvent] = []
@@ -39,15 +39,30 @@ public final class SQLiteStore: Store {
         var nextSubscriber: UInt64 = 0
     }
 
+    /// A write waiting for the next commit (see `flushPendingWrites`).
+    struct PendingWrite {
+        var key: String
+        var kind: WatchEvent.Kind
+        var decide: @Sendable (StoredObject?) throws(SkiffError) -> JSON
+        var continuation: CheckedContinuation<Result<StoredObject, SkiffError>, Never>
+    }
+
+    struct WriteQueue {
+        var writes: [PendingWrite] = []
+        /// A flush is scheduled or running on the writer queue; it takes whatever arrives.
+        var flushing = false
+    }
+
     let database: DatabaseQueue
     let configuration: Configuration
     let logger: Logger
     let state = Mutex(State())
+    let pendingWrites = Mutex(WriteQueue())
 
     public var currentRevision: Int64 { state.withLock { $0.revision } }
 
     /// Opens (creating if needed) `path`. SQLite recovers the WAL after a crash on open.
-    public init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
+    public convenience init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
         var config = GRDB.Configuration()
         config.journalMode = .wal
         config.prepareDatabase { db in
@@ -55,7 +70,17 @@ public final class SQLiteStore: Store {
             // Reads come from memory; SQLite's page cache only helps writes find B-tree pages.
             try db.execute(sql: "PRAGMA cache_size = -512")
         }
-        self.database = try DatabaseQueue(path: path, configuration: config)
+        try self.init(database: DatabaseQueue(path: path, configuration: config), configuration, logger)
+    }
+
+    /// A store whose SQLite database lives in memory and ends with it: the same code as on
+    /// disk (batching, compare-and-swap, watches, history) for tests that script cluster states.
+    public convenience init(inMemory configuration: Configuration = Configuration(), logger: Logger) throws {
+        try self.init(database: DatabaseQueue(), configuration, logger)
+    }
+
+    private init(database: DatabaseQueue, _ configuration: Configuration, _ logger: Logger) throws {
+        self.database = database
         self.configuration = configuration
         self.logger = logger
         try migrate()
@@ -107,7 +132,7 @@ public final class SQLiteStore: Store {
 
     public func list(prefix: String) -> (objects: [StoredObject], revision: Int64) {
         let (objects, revision) = state.withLock { s in
-            (s.objects.values.filter { $0.key.hasPrefix(prefix) }, s.revision)
+            (s.objects.objects(withPrefix: prefix), s.revision)
         }
         return (objects.sorted { $0.key < $1.key }, revision)
     }
