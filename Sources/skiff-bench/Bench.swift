@@ -29,6 +29,8 @@ struct RunBenchmarks: AsyncParsableCommand {
     @Option(help: "Pods on the node at the end.") var totalPods = 500
     @Flag(help: "Skip the master benchmarks.") var noMaster = false
     @Flag(help: "Skip the node benchmarks (container start, pods, agent).") var noNode = false
+    @Option(help: "Run only the sections whose name contains this (e.g. scheduler), to profile one.")
+    var only: String?
 
     func validate() throws {
         guard startRuns > 0, pods > 0, totalPods >= pods else {
@@ -56,6 +58,7 @@ struct RunBenchmarks: AsyncParsableCommand {
             sections.append(("container start", node.startRows))
             sections.append(("pods on the node", node.podRows))
         }
+        if let only { sections = sections.filter { $0.name.contains(only) } }
         // A failed section becomes a row (the whole error on stderr); the others still run.
         var rows: [Row] = []
         var failed = false

@@ -15,11 +15,13 @@ extension SchedulingCache {
         guard !nodes.isEmpty else { return .unschedulable(Self.noNodes) }
         let interPod = InterPodConstraints(pod, self)
         var reasons: [String: Int] = [:]
-        var feasible: [NodeSchedulingProfile] = []
+        var feasible: [Candidate] = []
         for node in nodes.values {
-            let failures = failures(pod, on: node, interPod)
+            // Looked up once per node: filters and scores all read it.
+            let used = usage[node.name]
+            let failures = failures(pod, on: node, used, interPod)
             if failures.isEmpty {
-                feasible.append(node)
+                feasible.append((node, used))
             } else {
                 for reason in failures { reasons[reason, default: 0] += 1 }
             }
@@ -36,9 +38,9 @@ extension SchedulingCache {
         return "0/\(nodeCount) nodes are available: " + histogram.joined(separator: ", ") + "."
     }
 
-    func failures(_ pod: PodSchedulingProfile, on node: NodeSchedulingProfile, _ interPod: InterPodConstraints)
-        -> [String]
-    {
+    func failures(
+        _ pod: PodSchedulingProfile, on node: NodeSchedulingProfile, _ used: Usage?, _ interPod: InterPodConstraints
+    ) -> [String] {
         if node.unschedulable
             && !pod.tolerations.tolerate(Taint(key: Taint.unschedulable, value: "", effect: "NoSchedule"))
         {
@@ -55,7 +57,6 @@ extension SchedulingCache {
         if !pod.volumeNodeTerms.allSatisfy({ terms in terms.contains { $0.matches(node) } }) {
             return ["node(s) had volume node affinity conflict"]
         }
-        let used = usage[node.name]
         if !pod.hostPorts.isEmpty, let used,
             used.pods.values.contains(where: { other in
                 other.hostPorts.contains { theirs in pod.hostPorts.contains { $0.conflicts(with: theirs) } }
@@ -64,11 +65,13 @@ extension SchedulingCache {
             return ["node(s) didn't have free ports for the requested pod ports"]
         }
         var short: [String] = []
-        if (used?.pods.count ?? 0) + 1 > node.allocatable["pods", default: 0] { short.append("Too many pods") }
-        for (resource, amount) in pod.requests.sorted(by: { $0.key < $1.key })
+        // Sorted only when something is short: this runs for every node for every pod.
+        for (resource, amount) in pod.requests
         where (used?.requested[resource] ?? 0) + amount > node.allocatable[resource, default: 0] {
             short.append("Insufficient \(resource)")
         }
+        short.sort()
+        if (used?.pods.count ?? 0) + 1 > node.allocatable["pods", default: 0] { short.insert("Too many pods", at: 0) }
         if !short.isEmpty { return short }
         if let reason = interPod.failure(on: node) { return [reason] }
         return []

@@ -8,23 +8,27 @@ extension SchedulingCache {
     static let defaultCPU: Int64 = 100
     static let defaultMemory: Int64 = 200 << 20
 
-    func best(of feasible: [NodeSchedulingProfile], for pod: PodSchedulingProfile) -> String? {
-        guard feasible.count > 1 else { return feasible.first?.name }
-        let spread = normalized(feasible.map { usage[$0.name]?.perController[pod.controllerUID ?? ""] ?? 0 })
+    /// A node that passed the filters, with what its pods use.
+    typealias Candidate = (node: NodeSchedulingProfile, used: Usage?)
+
+    func best(of feasible: [Candidate], for pod: PodSchedulingProfile) -> String? {
+        guard feasible.count > 1 else { return feasible.first?.node.name }
+        let owner = pod.controllerUID ?? ""
+        let spread = normalized(feasible.map { $0.used?.perController[owner] ?? 0 })
         let affinity = normalized(
-            feasible.map { node in
-                pod.preferredNodeTerms.reduce(0) { $0 + ($1.term.matches(node) ? $1.weight : 0) }
+            feasible.map { candidate in
+                pod.preferredNodeTerms.reduce(0) { $0 + ($1.term.matches(candidate.node) ? $1.weight : 0) }
             })
         let taints = normalized(
-            feasible.map { node in
-                node.taints.count { $0.effect == "PreferNoSchedule" && !pod.tolerations.tolerate($0) }
+            feasible.map { candidate in
+                candidate.node.taints.count { $0.effect == "PreferNoSchedule" && !pod.tolerations.tolerate($0) }
             })
         var best: (score: Int, pods: Int, name: String)?
-        for (i, node) in feasible.enumerated() {
-            let (least, balanced) = resourceScores(pod, node)
+        for (i, (node, used)) in feasible.enumerated() {
+            let (least, balanced) = Self.resourceScores(pod, node, used)
             // Fewer of the controller's pods and fewer bad taints are better; more affinity is.
             let score = least + balanced + 2 * (100 - spread[i]) + 2 * affinity[i] + 3 * (100 - taints[i])
-            let candidate = (score: score, pods: usage[node.name]?.pods.count ?? 0, name: node.name)
+            let candidate = (score: score, pods: used?.pods.count ?? 0, name: node.name)
             if let current = best, !Self.isBetter(candidate, than: current) { continue }
             best = candidate
         }
@@ -47,20 +51,20 @@ extension SchedulingCache {
 
     /// NodeResourcesFit's least-allocated score and BalancedAllocation, on CPU and memory
     /// after placing the pod.
-    func resourceScores(_ pod: PodSchedulingProfile, _ node: NodeSchedulingProfile) -> (least: Int, balanced: Int) {
-        let used = usage[node.name]
-        var fractions: [Double] = []
-        for (resource, fallback) in [("cpu", Self.defaultCPU), ("memory", Self.defaultMemory)] {
+    static func resourceScores(_ pod: PodSchedulingProfile, _ node: NodeSchedulingProfile, _ used: Usage?)
+        -> (least: Int, balanced: Int)
+    {
+        // Runs for every feasible node for every pod: no arrays, two lookups each.
+        func fraction(_ resource: String, _ fallback: Int64) -> Double {
             let allocatable = node.allocatable[resource, default: 0]
-            guard allocatable > 0 else {
-                fractions.append(1)
-                continue
-            }
+            guard allocatable > 0 else { return 1 }
             let requested = (used?.scoringRequested[resource] ?? 0) + (pod.requests[resource] ?? fallback)
-            fractions.append(min(1, Double(requested) / Double(allocatable)))
+            return min(1, Double(requested) / Double(allocatable))
         }
-        let least = Int(fractions.reduce(0) { $0 + (1 - $1) * 100 } / Double(fractions.count))
-        let balanced = Int((1 - abs(fractions[0] - fractions[1]) / 2) * 100)
+        let cpu = fraction("cpu", Self.defaultCPU)
+        let memory = fraction("memory", Self.defaultMemory)
+        let least = Int(((1 - cpu) * 100 + (1 - memory) * 100) / 2)
+        let balanced = Int((1 - abs(cpu - memory) / 2) * 100)
         return (least, balanced)
     }
 }
