@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SkiffAPI
+import Synchronization
 
 /// Writes core/v1 Events, as Kubernetes components do, so `kubectl describe` and `get events`
 /// tell what happened: the agent as kubelet (Pulled, Started, BackOff, …), the scheduler
@@ -8,7 +9,32 @@ import SkiffAPI
 /// The same reason and message for the same object again raises `count` on the first Event
 /// (client-go's correlation, without its spam filter). Best effort: a failed write is logged,
 /// never retried, and never holds up the caller.
+///
+/// Posted events are written one at a time, in order, by one task, as client-go's broadcaster
+/// does: a burst (the scheduler binding a thousand pods) then costs the API server one event
+/// write at a time beside the work itself, instead of a thousand concurrent ones competing with
+/// the binds. The queue is bounded; past `maxQueued` new events are dropped and counted in
+/// the log, as client-go drops them.
 public actor EventRecorder {
+    static let maxQueued = 4096
+
+    struct Posted: Sendable {
+        var object: JSON
+        var kind: String
+        var apiVersion: String
+        var fieldPath: String?
+        var type: Kind
+        var reason: String
+        var message: String
+    }
+
+    struct PostQueue {
+        var events: [Posted] = []
+        var next = 0
+        var draining = false
+        var dropped = 0
+    }
+
     let client: APIClient
     let component: String
     /// The node, for the agent; nil for the master's components.
@@ -16,6 +42,7 @@ public actor EventRecorder {
     let logger: Logger
     /// uid|fieldPath|reason|message → the Event's name and count.
     private var written: [String: (name: String, count: Int)] = [:]
+    private nonisolated let queue = Mutex(PostQueue())
 
     public init(client: APIClient, component: String, host: String? = nil, logger: Logger) {
         self.client = client
@@ -26,15 +53,54 @@ public actor EventRecorder {
 
     public enum Kind: String, Sendable { case normal = "Normal", warning = "Warning" }
 
-    /// From anywhere: the write happens on its own task. `kind` and `apiVersion` name the
-    /// object's type, which list items do not carry.
+    /// From anywhere: the event joins the queue the recorder's writer task drains. `kind` and
+    /// `apiVersion` name the object's type, which list items do not carry.
     public nonisolated func post(
         _ object: JSON, kind objectKind: String, apiVersion: String, fieldPath: String? = nil, _ type: Kind,
         _ reason: String, _ message: String
     ) {
-        Task {
-            await self.record(
-                object, kind: objectKind, apiVersion: apiVersion, fieldPath: fieldPath, type, reason, message)
+        let event = Posted(
+            object: object, kind: objectKind, apiVersion: apiVersion, fieldPath: fieldPath, type: type,
+            reason: reason, message: message)
+        let startDraining = queue.withLock { q in
+            guard q.events.count - q.next < Self.maxQueued else {
+                q.dropped += 1
+                return false
+            }
+            q.events.append(event)
+            defer { q.draining = true }
+            return !q.draining
+        }
+        if startDraining { Task { await self.drain() } }
+    }
+
+    /// Writes queued events until none is left.
+    private func drain() async {
+        while true {
+            let (event, dropped): (Posted?, Int) = queue.withLock { q in
+                defer { q.dropped = 0 }
+                guard q.next < q.events.count else {
+                    q.events.removeAll(keepingCapacity: false)
+                    q.next = 0
+                    q.draining = false
+                    return (nil, q.dropped)
+                }
+                let event = q.events[q.next]
+                q.next += 1
+                // Written events leave the array now and then, not one by one (O(n) each).
+                if q.next >= 256 && q.next * 2 >= q.events.count {
+                    q.events.removeFirst(q.next)
+                    q.next = 0
+                }
+                return (event, q.dropped)
+            }
+            if dropped > 0 {
+                logger.warning("event queue full, dropped events", metadata: ["events.dropped": "\(dropped)"])
+            }
+            guard let event else { return }
+            await record(
+                event.object, kind: event.kind, apiVersion: event.apiVersion, fieldPath: event.fieldPath, event.type,
+                event.reason, event.message)
         }
     }
 
