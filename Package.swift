@@ -165,7 +165,12 @@ let package = Package(
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "SkiffAPIServerTests", dependencies: ["SkiffAPIServer", "SkiffAPI"]),
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
-        .testTarget(name: "SkiffControllersTests", dependencies: ["SkiffControllers", "SkiffAPI"]),
+        .testTarget(
+            name: "SkiffControllersTests",
+            dependencies: [
+                "SkiffControllers", "SkiffAPI", "SkiffAPIServer", "SkiffStore", "SkiffClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "SkiffAgentTests", dependencies: ["SkiffAgent", "SkiffAPI", "SkiffLinux"]),
         // Test-only: a fresh single-threaded process (like skiff-init) that applies capabilities
         // and seccomp filters for the tests; forking the multi-threaded test runner and running

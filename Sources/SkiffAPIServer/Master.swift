@@ -43,24 +43,8 @@ public struct Master {
         let server = APIServer(store: store, logger: logger)
         let credentials = try Credentials.loadOrCreate(in: dir)
 
-        let socket = configuration.resolvedSocketPath
-        guard socket.utf8.count < 108 else {
-            throw SkiffError.badRequest(
-                "socket path \(socket) is \(socket.utf8.count) bytes; Unix sockets allow 107: use a shorter --data-dir or --socket"
-            )
-        }
-        // A socket file left by a killed master would make bind fail with EADDRINUSE.
-        unlink(socket)
         let logger = self.logger
-        let unixApp = Application(
-            responder: HTTPFrontend(server: server, requiredToken: nil),
-            server: RemoteCommandChannel.builder(server: server, requiredToken: nil),
-            configuration: .init(address: .unixDomainSocket(path: socket), serverName: "skiff"),
-            onServerRunning: { _ in
-                chmod(socket, 0o660)
-                logger.info("serving", metadata: ["listen.socket": "\(socket)"])
-            },
-            logger: logger)
+        let unixApp = try server.unixSocketService(path: configuration.resolvedSocketPath, logger: logger)
 
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map {
