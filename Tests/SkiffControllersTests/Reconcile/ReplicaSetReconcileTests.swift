@@ -81,8 +81,9 @@ struct ReplicaSetReconcileTests {
                     let stillOwned = pods.first { $0.name == released }.map(owned)
                     return stillOwned == false && pods.filter(owned).count == 3
                 }
-                let status = try await cluster.get(Resources.replicaSets, "web")["status"]
-                #expect(status?["replicas"] == 3)
+                try await cluster.eventually("the status back at 3 replicas") {
+                    try await cluster.get(Resources.replicaSets, "web")[path: ["status", "replicas"]] == 3
+                }
             }
         }
     }
