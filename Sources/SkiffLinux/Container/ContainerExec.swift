@@ -60,6 +60,7 @@ public enum ContainerExec {
         try check("setns(container \(request.pid))") { skiff_setns(pidfd, namespaces(of: request.pid)) }
         // Now in the container's mount namespace: /dev/ptmx is the container's own devpts.
         let terminal = request.tty ? try check("open(/dev/ptmx)") { skiff_pty_open() } : -1
+        let resizeBuffer = terminal >= 0 ? ExecTerminalRelay.awaitInitialSize(master: terminal, milliseconds: 1000) : []
         // A handle on this helper for the command to check once its death signal is armed
         // (pidfds are close-on-exec: the command never sees it).
         let helper = try check("pidfd_open(self)") { skiff_pidfd_open(getpid()) }
@@ -68,7 +69,7 @@ public enum ContainerExec {
         if child == 0 {
             startCommand(request, profile: profile, terminal: terminal, helper: helper)
         }
-        if terminal >= 0 { return ExecTerminalRelay(master: terminal, child: child).run() }
+        if terminal >= 0 { return ExecTerminalRelay(master: terminal, child: child).run(resizeBuffer: resizeBuffer) }
         return try Syscalls.wait(child)
     }
 

@@ -8,12 +8,29 @@ struct ExecTerminalRelay {
     let master: Int32
     let child: pid_t
 
+    /// kubectl sends the terminal's size just after the streams open; a command started before
+    /// it arrives sees a 0x0 terminal (`stty size` fails, full-screen programs misdraw). So the
+    /// first size is awaited before the command starts, for at most `milliseconds` (a client
+    /// that never sends one only waits that long), as `docker exec` gets it with the request.
+    /// Returns the partial line read past it, for `run`.
+    static func awaitInitialSize(master: Int32, milliseconds: Int) -> [UInt8] {
+        var pending: [UInt8] = []
+        let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        while true {
+            let now = CgroupFiles.monotonicNanoseconds()
+            var handle = pollfd(fd: ContainerExec.resizeFD, events: Int16(POLLIN), revents: 0)
+            guard now < deadline, poll(&handle, 1, Int32((deadline - now) / 1_000_000) + 1) > 0 else { return pending }
+            let (open, applied) = readResize(master, into: &pending)
+            if !open || applied > 0 { return pending }
+        }
+    }
+
     /// Returns the command's exit code (128 + signal when killed).
-    func run() -> Int32 {
+    func run(resizeBuffer pendingResize: [UInt8] = []) -> Int32 {
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
         var inputOpen = true
         var resizeOpen = true
-        var resizeBuffer: [UInt8] = []
+        var resizeBuffer = pendingResize
         while true {
             var status: Int32 = 0
             if waitpid(child, &status, WNOHANG) == child {
@@ -32,7 +49,7 @@ struct ExecTerminalRelay {
                 case 0:
                     inputOpen = copy(from: 0, to: master) != .end
                 case ContainerExec.resizeFD:
-                    resizeOpen = readResize(into: &resizeBuffer)
+                    resizeOpen = Self.readResize(master, into: &resizeBuffer).open
                 default:
                     break
                 }
@@ -59,19 +76,21 @@ struct ExecTerminalRelay {
         while copy(from: master, to: 1) == .data {}
     }
 
-    /// Applies every complete `<columns> <rows>` line; false at end of input.
-    func readResize(into pending: inout [UInt8]) -> Bool {
+    /// Applies every complete `<columns> <rows>` line; `open` is false at end of input.
+    static func readResize(_ master: Int32, into pending: inout [UInt8]) -> (open: Bool, applied: Int) {
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = buffer.withUnsafeMutableBytes { read(ContainerExec.resizeFD, $0.baseAddress, $0.count) }
-        guard count > 0 else { return count < 0 && errno == EINTR }
+        guard count > 0 else { return (count < 0 && errno == EINTR, 0) }
         pending += buffer[0..<count]
+        var applied = 0
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
             let fields = String(decoding: pending[..<newline], as: UTF8.self).split(separator: " ")
             pending.removeSubrange(...newline)
             if fields.count == 2, let columns = UInt16(fields[0]), let rows = UInt16(fields[1]) {
                 _ = skiff_set_window_size(master, rows, columns)
+                applied += 1
             }
         }
-        return true
+        return (true, applied)
     }
 }

@@ -71,7 +71,7 @@ struct TestCluster: Sendable {
     }
 
     func eventually(
-        _ what: String, seconds: Double = 15, _ condition: @Sendable () async throws -> Bool
+        _ what: String, seconds: Double = 30, _ condition: @Sendable () async throws -> Bool
     ) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

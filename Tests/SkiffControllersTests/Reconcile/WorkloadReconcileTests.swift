@@ -35,7 +35,8 @@ struct WorkloadReconcileTests {
                             "template": TestCluster.template(["job": "work"], restartPolicy: "Never"),
                         ],
                     ])
-                try await cluster.eventually("the failed pod counted and 2 running") {
+                // The failed pod's replacement waits out the Job's 10 s back-off.
+                try await cluster.eventually("the failed pod counted and 2 running", seconds: 60) {
                     let job = try await cluster.get(Resources.jobs, "work")
                     let running = try await cluster.livePods().count {
                         $0[path: ["status", "phase"]] == "Running"
