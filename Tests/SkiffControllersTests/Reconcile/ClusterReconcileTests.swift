@@ -83,11 +83,7 @@ struct ClusterReconcileTests {
     @Test("Endpoints list the ready pods' addresses under the Service's port, the unready ones apart")
     func endpoints() async throws {
         try await TestCluster.with { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
-            let kubelet = Kubelet { pod in .running(ready: pod.name != "b") }
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes(kubelet: Kubelet { pod in .running(ready: pod.name != "b") }) {
                 try await cluster.create(
                     Resources.services,
                     [

@@ -118,11 +118,7 @@ struct DeploymentReconcileTests {
             racing.withLock { $0 = store }
             return store
         }) { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
-            let kubelet = Kubelet()
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes {
                 try await cluster.create(
                     Resources.deployments,
                     Self.deployment(replicas: 2, image: "busybox", maxSurge: 1, maxUnavailable: 0))

@@ -24,11 +24,7 @@ struct ReplicaSetReconcileTests {
     @Test("replaces a deleted pod, adopts a matching orphan as one of its replicas, releases a relabelled pod")
     func replicas() async throws {
         try await TestCluster.with { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
-            let kubelet = Kubelet()
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes {
                 try await cluster.create(
                     Resources.replicaSets, Self.replicaSet("web", replicas: 3, labels: ["app": "web"]))
                 try await cluster.eventually("3 ready replicas and the generation observed") {
@@ -91,11 +87,8 @@ struct ReplicaSetReconcileTests {
     @Test("scale through /scale up and down; a scale-down removes unready pods before ready ones")
     func scale() async throws {
         try await TestCluster.with { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
             let kubelet = Kubelet()
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes(kubelet: kubelet) {
                 try await cluster.create(
                     Resources.replicaSets, Self.replicaSet("web", replicas: 2, labels: ["app": "web"]))
                 try await cluster.eventually("2 ready") {
@@ -125,11 +118,7 @@ struct ReplicaSetReconcileTests {
             racing.withLock { $0 = store }
             return store
         }) { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
-            let kubelet = Kubelet()
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes {
                 try await cluster.create(
                     Resources.replicaSets, Self.replicaSet("web", replicas: 3, labels: ["app": "web"]))
                 try await cluster.eventually("3 ready replicas in status despite the lost races") {

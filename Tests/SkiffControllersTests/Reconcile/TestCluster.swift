@@ -132,3 +132,17 @@ extension JSON {
         (self[path: ["status", "conditions"]]?.array ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
     }
 }
+
+extension TestCluster {
+    /// The usual scene: Node objects (`n1` by default), a kubelet playing them, and the
+    /// controllers running while `body` runs.
+    func withNodes<T: Sendable>(
+        _ nodes: [JSON] = [TestCluster.node("n1")], kubelet: Kubelet = Kubelet(),
+        _ configuration: ControllerManager.Configuration = .init(), _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        for node in nodes { try await create(Resources.nodes, node) }
+        kubelet.start(self)
+        defer { kubelet.stop() }
+        return try await withControllers(configuration, body)
+    }
+}

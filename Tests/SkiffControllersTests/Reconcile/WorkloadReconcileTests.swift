@@ -180,11 +180,7 @@ struct WorkloadReconcileTests {
     @Test("deleting a ReplicaSet deletes its pods in the background; with orphan propagation they stay, unowned")
     func garbageCollection() async throws {
         try await TestCluster.with { cluster in
-            try await cluster.create(Resources.nodes, TestCluster.node("n1"))
-            let kubelet = Kubelet()
-            kubelet.start(cluster)
-            defer { kubelet.stop() }
-            try await cluster.withControllers {
+            try await cluster.withNodes {
                 for name in ["a", "b"] {
                     try await cluster.create(
                         Resources.replicaSets,
