@@ -26,6 +26,8 @@ public actor EventRecorder {
         var type: Kind
         var reason: String
         var message: String
+        /// When it was posted: the queue may hold it a while, its timestamps must not move.
+        var time: Date
     }
 
     struct PostQueue {
@@ -61,7 +63,7 @@ public actor EventRecorder {
     ) {
         let event = Posted(
             object: object, kind: objectKind, apiVersion: apiVersion, fieldPath: fieldPath, type: type,
-            reason: reason, message: message)
+            reason: reason, message: message, time: Date())
         let startDraining = queue.withLock { q in
             guard q.events.count - q.next < Self.maxQueued else {
                 q.dropped += 1
@@ -100,20 +102,20 @@ public actor EventRecorder {
             guard let event else { return }
             await record(
                 event.object, kind: event.kind, apiVersion: event.apiVersion, fieldPath: event.fieldPath, event.type,
-                event.reason, event.message)
+                event.reason, event.message, at: event.time)
         }
     }
 
     public func record(
         _ object: JSON, kind objectKind: String, apiVersion: String, fieldPath: String? = nil, _ type: Kind,
-        _ reason: String, _ message: String
+        _ reason: String, _ message: String, at time: Date = Date()
     ) async {
         let namespace = object[path: ["metadata", "namespace"]]?.string ?? "default"
         let name = object[path: ["metadata", "name"]]?.string ?? ""
         let uid = object[path: ["metadata", "uid"]]?.string ?? ""
         let text = String(message.prefix(1024))
         let key = [uid, fieldPath ?? "", reason, text].joined(separator: "|")
-        let now = JSON.string(RFC3339.format(Date()))
+        let now = JSON.string(RFC3339.format(time))
         do {
             if let previous = written[key] {
                 let count = previous.count + 1

@@ -54,8 +54,8 @@ extension SQLiteStore {
     private func flushPendingWrites(_ db: Database) {
         while true {
             let batch: [PendingWrite] = pendingWrites.withLock { queue in
-                defer { queue.writes.removeAll(keepingCapacity: true) }
                 if queue.writes.isEmpty { queue.flushing = false }
+                defer { queue.writes = [] }
                 return queue.writes
             }
             if batch.isEmpty { return }
@@ -93,9 +93,12 @@ extension SQLiteStore {
                     return .commit
                 }
             } catch {
-                // Nothing of the batch is durable, so nothing of it is published.
+                // Nothing of the batch is durable, so nothing of it is published. Every write
+                // fails, refusals too: a refusal may rest on a predecessor that was rolled back
+                // (a second create of a key the first never stored), and a client must not take
+                // it as settled.
                 let failure = SkiffError.internalError("store write failed: \(error)")
-                outcomes = outcomes.map { $0.flatMap { _ in .failure(failure) } }
+                outcomes = outcomes.map { _ in .failure(failure) }
                 events = []
             }
         }
