@@ -42,6 +42,9 @@ struct AgentNodeTests {
     @Test("a DaemonSet's pod runs on the node; kubectl rollout status follows an image change")
     func daemonPod() async throws {
         try await withCluster { master, agent, client in
+            // Before the node registers, the DaemonSet wants 0 pods, and `rollout status`
+            // rightly reports that as rolled out (seen once: the check below then failed).
+            try await eventually("the node Ready") { try await Self.ready(client, agent.nodeName) == "True" }
             var ds = DaemonSetTests.daemonSet("logger")
             ds[path: ["spec", "template", "spec", "containers"]] = [
                 AgentPodTests.container("main", "trap 'exit 0' TERM; while true; do sleep 0.2; done")
