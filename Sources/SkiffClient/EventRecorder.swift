@@ -13,8 +13,8 @@ import Synchronization
 /// Posted events are written one at a time, in order, by one task, as client-go's broadcaster
 /// does: a burst (the scheduler binding a thousand pods) then costs the API server one event
 /// write at a time beside the work itself, instead of a thousand concurrent ones competing with
-/// the binds. The queue is bounded; past `maxQueued` new events are dropped and counted in
-/// the log, as client-go drops them.
+/// the binds. The queue is bounded: past `maxQueued` waiting (beside the batch being written),
+/// new events are dropped and counted in the log, as client-go drops them.
 public actor EventRecorder {
     static let maxQueued = 4096
 
@@ -32,7 +32,6 @@ public actor EventRecorder {
 
     struct PostQueue {
         var events: [Posted] = []
-        var next = 0
         var draining = false
         var dropped = 0
     }
@@ -65,7 +64,7 @@ public actor EventRecorder {
             object: object, kind: objectKind, apiVersion: apiVersion, fieldPath: fieldPath, type: type,
             reason: reason, message: message, time: Date())
         let startDraining = queue.withLock { q in
-            guard q.events.count - q.next < Self.maxQueued else {
+            guard q.events.count < Self.maxQueued else {
                 q.dropped += 1
                 return false
             }
@@ -76,33 +75,24 @@ public actor EventRecorder {
         if startDraining { Task { await self.drain() } }
     }
 
-    /// Writes queued events until none is left.
+    /// Writes queued events, in order, until none is left: takes what is queued, writes it, and
+    /// looks again.
     private func drain() async {
         while true {
-            let (event, dropped): (Posted?, Int) = queue.withLock { q in
-                defer { q.dropped = 0 }
-                guard q.next < q.events.count else {
-                    q.events.removeAll(keepingCapacity: false)
-                    q.next = 0
-                    q.draining = false
-                    return (nil, q.dropped)
-                }
-                let event = q.events[q.next]
-                q.next += 1
-                // Written events leave the array now and then, not one by one (O(n) each).
-                if q.next >= 256 && q.next * 2 >= q.events.count {
-                    q.events.removeFirst(q.next)
-                    q.next = 0
-                }
-                return (event, q.dropped)
+            let (events, dropped): ([Posted], Int) = queue.withLock { q in
+                defer { (q.events, q.dropped) = ([], 0) }
+                if q.events.isEmpty { q.draining = false }
+                return (q.events, q.dropped)
             }
             if dropped > 0 {
                 logger.warning("event queue full, dropped events", metadata: ["events.dropped": "\(dropped)"])
             }
-            guard let event else { return }
-            await record(
-                event.object, kind: event.kind, apiVersion: event.apiVersion, fieldPath: event.fieldPath, event.type,
-                event.reason, event.message, at: event.time)
+            if events.isEmpty { return }
+            for event in events {
+                await record(
+                    event.object, kind: event.kind, apiVersion: event.apiVersion, fieldPath: event.fieldPath,
+                    event.type, event.reason, event.message, at: event.time)
+            }
         }
     }
 

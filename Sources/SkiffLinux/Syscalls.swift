@@ -5,6 +5,13 @@ import Glibc
 /// they run in `skiff-init`, which must stay single-threaded (unshare(CLONE_NEWUSER) fails with
 /// EINVAL once a second thread exists).
 public enum Syscalls {
+    /// CLOCK_MONOTONIC, for deadlines in code that must not call Foundation (skiff-init).
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
     public static func unshare(_ flags: Int32) throws(LinuxError) {
         try check("unshare(0x\(String(flags, radix: 16)))") { skiff_unshare(flags) }
     }

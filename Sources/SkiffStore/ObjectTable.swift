@@ -7,11 +7,17 @@ struct ObjectTable {
     private(set) var count = 0
 
     /// The key up to and including its third `/` (`/registry/pods/`), or nil if it has fewer.
-    static func group(of key: some StringProtocol) -> String? {
+    /// Runs on every get: scans bytes, not Characters (grapheme breaking costs).
+    static func group(of key: String) -> String? {
         var slashes = 0
-        for index in key.indices where key[index] == "/" {
-            slashes += 1
-            if slashes == 3 { return String(key[...index]) }
+        let bytes = key.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                slashes += 1
+                if slashes == 3 { return String(key[...index]) }
+            }
+            bytes.formIndex(after: &index)
         }
         return nil
     }

@@ -116,12 +116,12 @@ public struct CgroupPath: Sendable, Hashable, CustomStringConvertible {
             throw LinuxError("open(\(events))")
         }
         defer { close(fd) }
-        let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(max(0, timeoutMilliseconds)) * 1_000_000
+        let deadline = Syscalls.monotonicNanoseconds() + UInt64(max(0, timeoutMilliseconds)) * 1_000_000
         var backoff: UInt64 = 1
         while true {
             let state = try CgroupFiles.read(fd: fd, path: events)  // also re-arms POLLPRI
             if CgroupFiles.parseKeyedCounts(state)["populated"] == 0 { return true }
-            let now = CgroupFiles.monotonicNanoseconds()
+            let now = Syscalls.monotonicNanoseconds()
             if now >= deadline { return false }
             var pfd = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
             _ = poll(&pfd, 1, Int32(min(backoff, (deadline - now) / 1_000_000 + 1)))
@@ -134,7 +134,7 @@ public struct CgroupPath: Sendable, Hashable, CustomStringConvertible {
     /// until the end. EBUSY (a process still inside, e.g. still exiting) is retried until the
     /// deadline; ENOENT counts as removed. Throws EBUSY naming the directory if still busy.
     public func remove(busyTimeoutMilliseconds: Int = 2000) throws(LinuxError) {
-        let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(max(0, busyTimeoutMilliseconds)) * 1_000_000
+        let deadline = Syscalls.monotonicNanoseconds() + UInt64(max(0, busyTimeoutMilliseconds)) * 1_000_000
         for directory in directories.reversed() { try Self.removeTree(directory, deadline: deadline) }
     }
 
@@ -147,7 +147,7 @@ public struct CgroupPath: Sendable, Hashable, CustomStringConvertible {
             switch errno {
             case ENOENT: return
             case EINTR: continue
-            case EBUSY where CgroupFiles.monotonicNanoseconds() < deadline:
+            case EBUSY where Syscalls.monotonicNanoseconds() < deadline:
                 CgroupFiles.sleep(milliseconds: delay)
                 delay = min(delay * 2, 50)
             default: throw LinuxError("rmdir(\(directory))")

@@ -15,9 +15,9 @@ struct ExecTerminalRelay {
     /// Returns the partial line read past it, for `run`.
     static func awaitInitialSize(master: Int32, milliseconds: Int) -> [UInt8] {
         var pending: [UInt8] = []
-        let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        let deadline = Syscalls.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
         while true {
-            let now = CgroupFiles.monotonicNanoseconds()
+            let now = Syscalls.monotonicNanoseconds()
             var handle = pollfd(fd: ContainerExec.resizeFD, events: Int16(POLLIN), revents: 0)
             guard now < deadline, poll(&handle, 1, Int32((deadline - now) / 1_000_000) + 1) > 0 else { return pending }
             let (open, applied) = readResize(master, into: &pending)
