@@ -105,8 +105,8 @@ enum Spawn {
     /// Reaps every remaining child (orphans included) until none is left or time is up. Only
     /// the serialized host suite spawns processes, so nothing else's children are taken.
     static func reapOrphans(timeoutMilliseconds: Int) {
-        let deadline = CgroupFiles.monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
-        while CgroupFiles.monotonicNanoseconds() < deadline {
+        let deadline = Syscalls.monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
+        while Syscalls.monotonicNanoseconds() < deadline {
             let zombies = orphanZombies()
             if zombies.isEmpty { return }
             var status: Int32 = 0
@@ -166,7 +166,7 @@ enum Spawn {
 }
 
 /// Microseconds on the monotonic clock, for timing cgroup writes.
-func microseconds() -> Double { Double(CgroupFiles.monotonicNanoseconds()) / 1000 }
+func microseconds() -> Double { Double(Syscalls.monotonicNanoseconds()) / 1000 }
 
 /// Writes a file, creating it (for the fake cgroup trees).
 func writeFakeFile(_ path: String, _ text: String) {
