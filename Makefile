@@ -44,9 +44,15 @@ stop:
 	@if [ -x $(BIN)/skiff ]; then $(BIN)/skiff cluster down --data-dir $(DATA); else echo "nothing built, nothing running"; fi
 
 # The agents the tests start run the static skiff-init that `make run` uses (SKIFF_INIT).
+# A failure is repeated at the end: CI keeps only the tail of a long run's output.
+TEST_LOG := $(CURDIR)/.build/test.log
 test: deps client-tools rootfs init-static
 	$(SWIFT) build --build-tests
-	SKIFF_TOOLS=$(TOOLS) SKIFF_INIT=$(INIT_STATIC) $(SWIFT) test --skip-build
+	@set -o pipefail; SKIFF_TOOLS=$(TOOLS) SKIFF_INIT=$(INIT_STATIC) $(SWIFT) test --skip-build 2>&1 \
+		| tee $(TEST_LOG) || { status=$$?; \
+		echo "── what failed (the whole output: $(TEST_LOG)) ──"; \
+		grep -E -A4 'recorded an issue|error:|✘ (Test|Suite)' $(TEST_LOG) | grep -v '^✘ Test run' | head -80; \
+		exit $$status; }
 
 # The master's figures, then the node's: container start beside crun and runc (Debian packages,
 # the measured anchors), pod startup and the agent's memory and CPU, on release builds (as root).
