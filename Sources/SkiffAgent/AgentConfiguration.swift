@@ -1,4 +1,5 @@
 import Foundation
+import SkiffLinux
 import SkiffNetwork
 
 /// `skiffd agent` flags, resolved to their defaults (shared/DESIGN.md "State on disk").
@@ -55,6 +56,8 @@ public struct AgentConfiguration: Sendable {
     }
 
     public var podsDirectory: String { dataDirectory + "/pods" }
+    /// A pod's own directory: its spec, control socket, state and containers.
+    func podDirectory(uid: String) -> PodDirectory { PodDirectory(podsDirectory + "/" + uid) }
     public var networkDirectory: String { dataDirectory + "/network" }
     public var logsDirectory: String { dataDirectory + "/logs" }
     public var socketPath: String { dataDirectory + "/agent.sock" }

@@ -33,7 +33,7 @@ struct ContainerBuilder {
         guard let image = images.path(for: reference) else {
             throw ContainerStartError(reason: "ErrImagePull", message: images.missingMessage(reference))
         }
-        let dir = configuration.podsDirectory + "/" + uid + "/containers/\(name)-\(attempt)"
+        let dir = configuration.podDirectory(uid: uid).container(name, attempt: attempt)
         var spec = ContainerSpec(
             name: name, image: image, stateDirectory: dir, arguments: Self.arguments(container),
             environment: try await environment(container),
@@ -192,7 +192,7 @@ struct ContainerBuilder {
         }
         // The pod's /dev/shm and /etc/hosts, unless the container mounts its own there.
         let own = Set(out.map(\.destination))
-        let podFiles = PodFiles(podDirectory: configuration.podsDirectory + "/" + uid, pod: pod).mounts()
+        let podFiles = PodFiles(podDirectory: configuration.podDirectory(uid: uid).path, pod: pod).mounts()
         return out + podFiles.filter { !own.contains($0.destination) }
     }
 }

@@ -14,7 +14,7 @@ struct PodRuntime: Sendable {
     let network: PodNetwork?
     let logger: Logger
 
-    func directory(uid: String) -> PodDirectory { PodDirectory(configuration.podsDirectory + "/" + uid) }
+    func directory(uid: String) -> PodDirectory { configuration.podDirectory(uid: uid) }
 
     /// The state of a pod this node runs, or nil when it has no live supervisor.
     func state(uid: String) -> PodState? {
@@ -59,7 +59,7 @@ struct PodRuntime: Sendable {
 
     /// The spec the supervisor saved for this run, which `skiff-init exec` reads.
     func specFile(_ run: ContainerRun) -> String {
-        directory(uid: run.uid).path + "/containers/\(run.container)-\(run.attempt)/spec.json"
+        directory(uid: run.uid).container(run.container, attempt: run.attempt) + "/spec.json"
     }
 
     /// Ends the pod's processes and removes everything the pod had on this node.

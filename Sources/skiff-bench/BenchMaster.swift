@@ -23,8 +23,7 @@ final class BenchMaster {
         throw CocoaError(.fileNoSuchFile)
     }
 
-    /// Resident set size of the master, from /proc.
-    func rssMegabytes() -> Double { ProcStats.rssMegabytes(process.processIdentifier) }
+    var pid: pid_t { process.processIdentifier }
 
     func stop() {
         if process.isRunning {

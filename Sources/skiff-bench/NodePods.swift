@@ -69,9 +69,10 @@ struct NodePods {
         try await Task.sleep(for: .seconds(10))
         let cpu = (ProcStats.cpuSeconds(agent.pid) - cpuBefore) / ((Measure.now() - wallBefore) / 1000) * 100
         let rss = ProcStats.rssMegabytes(agent.pid)
+        let rssParts = ProcStats.rssDescription(agent.pid)
         rows.append(
             Row(
-                "agent RSS (VmRSS), \(sequential) pods running", measured: String(format: "%.1f MB", rss),
+                "agent RSS (VmRSS), \(sequential) pods running", measured: rssParts,
                 target: "≤ 40 MB" + (rss <= 40 ? " (met)" : " (missed)"), anchor: ""))
         rows.append(
             Row(
@@ -94,7 +95,7 @@ struct NodePods {
             rows.append(
                 Row(
                     "agent RSS (VmRSS), \(total) pods running",
-                    measured: String(format: "%.1f MB", ProcStats.rssMegabytes(agent.pid)), target: "", anchor: ""))
+                    measured: ProcStats.rssDescription(agent.pid), target: "", anchor: ""))
         }
 
         let deleteStart = Measure.now()

@@ -6,9 +6,20 @@ import SkiffLinux
 /// Foundation's String(contentsOfFile:) stops at 4 KiB of a size-0 /proc file).
 enum ProcStats {
     /// VmRSS from /proc/PID/status, in MB (MiB, as the kernel counts kB).
-    static func rssMegabytes(_ pid: pid_t) -> Double {
+    static func rssMegabytes(_ pid: pid_t) -> Double { statusMegabytes(pid, "VmRSS") }
+
+    /// VmRSS with where it lies: the heap and stacks (RssAnon) beside the mapped executable
+    /// and libraries (RssFile), as "42.7 MB (anon 20.1, file 22.6)".
+    static func rssDescription(_ pid: pid_t) -> String {
+        String(
+            format: "%.1f MB (anon %.1f, file %.1f)", statusMegabytes(pid, "VmRSS"), statusMegabytes(pid, "RssAnon"),
+            statusMegabytes(pid, "RssFile"))
+    }
+
+    /// A `kB` field of /proc/PID/status, in MB.
+    static func statusMegabytes(_ pid: pid_t, _ field: String) -> Double {
         let status = Syscalls.readFile("/proc/\(pid)/status") ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
         let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         return kb / 1024
     }

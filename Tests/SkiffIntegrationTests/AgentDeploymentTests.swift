@@ -70,11 +70,17 @@ struct AgentDeploymentTests {
             #expect(samples.withLock { $0 } > 0, "readiness was sampled during the rollout")
             // Never fewer than 3 (the surge may keep a fourth ready at every sample).
             #expect(lowest.withLock { $0 } >= 3, "ready pods fell to \(lowest.withLock { $0 }) during the rollout")
-            let scaling = try await client.list(Resources.events, namespace: "default").items.filter {
-                $0["reason"] == "ScalingReplicaSet"
-            }.compactMap { $0["message"]?.string }
             // Step by step: the new ReplicaSet grows one at a time while the old one shrinks.
-            #expect(scaling.filter { $0.contains("Scaled down") }.count >= 3, "\(scaling)")
+            // (Events are queued and written one at a time: the last may trail the status.)
+            let scaling: @Sendable () async throws -> [String] = {
+                try await client.list(Resources.events, namespace: "default").items.filter {
+                    $0["reason"] == "ScalingReplicaSet"
+                }.compactMap { $0["message"]?.string }
+            }
+            let scaledDown = { @Sendable in try await scaling().filter { $0.contains("Scaled down") }.count >= 3 }
+            if (try? await eventually("3 Scaled down events", seconds: 20, scaledDown)) == nil {
+                Issue.record("fewer than 3 Scaled down events: \(try await scaling())")
+            }
             try await eventually("all pods run the new image") {
                 let pods = try await Self.readyPods(client)
                 return pods.count == 3

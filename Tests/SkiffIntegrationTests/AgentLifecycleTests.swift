@@ -20,6 +20,19 @@ struct AgentLifecycleTests {
             .items
     }
 
+    /// Waits for an event of the pod's that `matches`: events are queued and written one at a
+    /// time, so one may land after the status change a test saw first. Records the events seen
+    /// when none comes.
+    static func expectEvent(
+        _ client: APIClient, _ pod: String, _ what: String, _ matches: @escaping @Sendable (JSON) -> Bool
+    ) async throws {
+        do {
+            try await eventually(what, seconds: 20) { try await events(client, pod).contains(where: matches) }
+        } catch {
+            Issue.record("\(what): not among \(try await events(client, pod))")
+        }
+    }
+
     static func condition(_ pod: JSON, _ type: String) -> String? {
         (pod[path: ["status", "conditions"]]?.array ?? []).first { $0["type"]?.string == type }?["status"]?.string
     }
@@ -103,8 +116,11 @@ struct AgentLifecycleTests {
                 #expect(
                     state?["exitCode"]?.int == 0 && state?["reason"]?.string == "Completed", "\(name): \(state ?? nil)")
             }
-            let events = try await Self.events(client, "finishing").compactMap { $0["message"]?.string }
-            #expect(events.contains("Stopping container second") && events.contains("Stopping container first"))
+            for name in ["second", "first"] {
+                try await Self.expectEvent(client, "finishing", "a Killing event for \(name)") {
+                    $0["message"]?.string == "Stopping container \(name)"
+                }
+            }
         }
     }
 
@@ -184,23 +200,19 @@ struct AgentLifecycleTests {
             // sh as PID 1 ignores SIGTERM: the run ended by cgroup.kill when its 2 s grace ran out.
             #expect(restarted?[path: ["lastState", "terminated", "exitCode"]]?.int == 137, "\(restarted ?? nil)")
             #expect(agent.log.contains("failed liveness probe"), "the agent says why it restarted the container")
-            let sickEvents = try await Self.events(client, "sick")
-            #expect(
-                sickEvents.contains {
-                    $0["reason"] == "Unhealthy" && $0["message"]?.string?.hasPrefix("Liveness probe failed: ") == true
-                        && $0["type"] == "Warning"
-                        && $0[path: ["involvedObject", "fieldPath"]] == "spec.containers{app}"
-                }, "\(sickEvents)")
-            #expect(
-                sickEvents.contains { $0["reason"] == "Killing" && $0["message"]?.string?.contains("liveness") == true }
-            )
-            let gatedEvents = try await Self.events(client, "gated")
-            #expect(
-                gatedEvents.contains {
-                    $0["reason"] == "Pulled" && $0["message"]?.string?.contains("imagePullPolicy Always") == true
-                }, "Always says there is nothing to pull: \(gatedEvents)")
-            #expect(
-                gatedEvents.contains { $0["reason"] == "Started" && $0[path: ["source", "component"]] == "kubelet" })
+            try await Self.expectEvent(client, "sick", "an Unhealthy warning for the liveness probe") {
+                $0["reason"] == "Unhealthy" && $0["message"]?.string?.hasPrefix("Liveness probe failed: ") == true
+                    && $0["type"] == "Warning" && $0[path: ["involvedObject", "fieldPath"]] == "spec.containers{app}"
+            }
+            try await Self.expectEvent(client, "sick", "a Killing event naming the liveness probe") {
+                $0["reason"] == "Killing" && $0["message"]?.string?.contains("liveness") == true
+            }
+            try await Self.expectEvent(client, "gated", "Pulled: Always says there is nothing to pull") {
+                $0["reason"] == "Pulled" && $0["message"]?.string?.contains("imagePullPolicy Always") == true
+            }
+            try await Self.expectEvent(client, "gated", "Started, from the kubelet") {
+                $0["reason"] == "Started" && $0[path: ["source", "component"]] == "kubelet"
+            }
         }
     }
 
@@ -255,8 +267,8 @@ struct AgentLifecycleTests {
                 (Self.status(try await P.get(client, "badhook"), "app")?["restartCount"]?.int ?? 0) >= 1
             }
             #expect(agent.log.contains("FailedPostStartHook"))
-            try await eventually("a FailedPostStartHook event") {
-                try await Self.events(client, "badhook").contains { $0["reason"] == "FailedPostStartHook" }
+            try await Self.expectEvent(client, "badhook", "a FailedPostStartHook event") {
+                $0["reason"] == "FailedPostStartHook"
             }
         }
     }

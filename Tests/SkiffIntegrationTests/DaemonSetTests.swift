@@ -96,7 +96,7 @@ struct DaemonSetTests {
                     Resources.nodes, namespace: nil, object: SchedulerTests.node(name, memory: "4Gi"))
             }
             // Deleted pods wait for their node's agent: the test plays it.
-            let kubelets = ControllerRestartTests.kubelets(master)
+            let kubelets = ControllerRestartTests.kubelets(master, nodes: ["n1", "n2"])
             defer { kubelets.cancel() }
             _ = try await client.create(Resources.daemonSets, namespace: "default", object: Self.daemonSet("roll"))
             try await eventually("two pods") { try await Self.onNodes(client, "roll") == ["n1": 1, "n2": 1] }

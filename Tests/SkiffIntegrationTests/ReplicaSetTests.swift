@@ -52,9 +52,14 @@ struct ReplicaSetTests {
                 let status = try await client.get(Resources.replicaSets, namespace: "default", name: "web")["status"]
                 return status?["replicas"] == 3 && status?["observedGeneration"] == 1
             }
-            let events = try await client.list(Resources.events, namespace: "default").items.filter {
-                $0["reason"] == "SuccessfulCreate" && $0[path: ["involvedObject", "kind"]] == "ReplicaSet"
+            // Events are written one at a time after the pods: waited for, then counted exactly.
+            let created: @Sendable () async throws -> [JSON] = {
+                try await client.list(Resources.events, namespace: "default").items.filter {
+                    $0["reason"] == "SuccessfulCreate" && $0[path: ["involvedObject", "kind"]] == "ReplicaSet"
+                }
             }
+            try await eventually("3 SuccessfulCreate events") { try await created().count >= 3 }
+            let events = try await created()
             #expect(events.count == 3, "SuccessfulCreate per pod: \(events)")
 
             // Deleted at once (grace 0): a new pod takes its place.

@@ -17,9 +17,18 @@ struct ContainerRun: Hashable, Sendable {
 final class ProbeWorkers: Sendable {
     enum Verdict: Sendable { case unknown, success, failure }
 
+    /// A run's probe tasks and verdicts.
+    private struct Workers {
+        var tasks: [Task<Void, Never>] = []
+        var verdicts: [Probe.Kind: Verdict] = [:]
+    }
+    /// Grouped by pod uid: `retain` runs on every sync of a pod and looks at that pod's runs only.
     private struct Table {
-        var tasks: [ContainerRun: [Task<Void, Never>]] = [:]
-        var verdicts: [ContainerRun: [Probe.Kind: Verdict]] = [:]
+        var pods: [String: [ContainerRun: Workers]] = [:]
+        subscript(run: ContainerRun) -> Workers? {
+            get { pods[run.uid]?[run] }
+            set { pods[run.uid, default: [:]][run] = newValue }
+        }
     }
     private let table = Mutex(Table())
     let runner: ActionRunner
@@ -36,7 +45,7 @@ final class ProbeWorkers: Sendable {
     }
 
     /// The verdict of one probe: nil when the run has none, `.unknown` until its threshold is met.
-    func verdict(_ run: ContainerRun, _ kind: Probe.Kind) -> Verdict? { table.withLock { $0.verdicts[run]?[kind] } }
+    func verdict(_ run: ContainerRun, _ kind: Probe.Kind) -> Verdict? { table.withLock { $0[run]?.verdicts[kind] } }
 
     /// Started: no startup probe, or it has succeeded. Liveness and readiness wait for it.
     func started(_ run: ContainerRun) -> Bool { (verdict(run, .startup) ?? .success) == .success }
@@ -52,28 +61,28 @@ final class ProbeWorkers: Sendable {
     /// Starts the probes of a running container's run, once.
     /// Called on every sync: a run seen before (with probes or without) costs one lookup.
     func ensure(_ run: ContainerRun, pod: JSON, podKey: String, container: JSON, target: ActionTarget) {
-        if table.withLock({ $0.tasks[run] != nil }) { return }
+        if table.withLock({ $0[run] != nil }) { return }
         let probes = Probe.Kind.allCases.compactMap { kind in Probe(kind, container: container).map { (kind, $0) } }
         table.withLock { table in
-            guard table.tasks[run] == nil else { return }
-            guard !probes.isEmpty else {
-                table.tasks[run] = []  // none: remembered, so the next sync need not look again
-                return
-            }
-            table.verdicts[run] = Dictionary(uniqueKeysWithValues: probes.map { ($0.0, Verdict.unknown) })
-            table.tasks[run] = probes.map { kind, probe in
-                Task { await self.probe(run, kind, probe, pod: pod, podKey: podKey, target: target) }
-            }
+            // None: remembered all the same, so the next sync need not look again.
+            guard table[run] == nil else { return }
+            table[run] = Workers(
+                tasks: probes.map { kind, probe in
+                    Task { await self.probe(run, kind, probe, pod: pod, podKey: podKey, target: target) }
+                },
+                verdicts: Dictionary(uniqueKeysWithValues: probes.map { ($0.0, Verdict.unknown) }))
         }
     }
 
     /// Stops the probes of the pod's runs that are not in `running` (they ended or were replaced).
     func retain(uid: String, running: Set<ContainerRun>) {
         table.withLock { table in
-            for run in table.tasks.keys where run.uid == uid && !running.contains(run) {
-                table.tasks.removeValue(forKey: run)?.forEach { $0.cancel() }
-                table.verdicts[run] = nil
+            guard let runs = table.pods[uid] else { return }
+            for (run, workers) in runs where !running.contains(run) {
+                workers.tasks.forEach { $0.cancel() }
+                table.pods[uid]?[run] = nil
             }
+            if table.pods[uid]?.isEmpty == true { table.pods[uid] = nil }
         }
     }
 
@@ -115,8 +124,8 @@ final class ProbeWorkers: Sendable {
 
     private func record(_ run: ContainerRun, _ kind: Probe.Kind, _ verdict: Verdict, podKey: String) {
         let changed = table.withLock { table -> Bool in
-            guard table.verdicts[run] != nil, table.verdicts[run]?[kind] != verdict else { return false }
-            table.verdicts[run]?[kind] = verdict
+            guard let current = table[run]?.verdicts[kind], current != verdict else { return false }
+            table[run]?.verdicts[kind] = verdict
             return true
         }
         if changed { self.changed(podKey) }

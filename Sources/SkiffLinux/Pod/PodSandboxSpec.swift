@@ -124,4 +124,6 @@ public struct PodDirectory: Sendable {
     public var state: String { path + "/state.json" }
     public var infraPid: String { path + "/infra.pid" }
     public var infraLog: String { path + "/infra.log" }
+    /// One run (`attempt`, from 1) of a container: its spec, overlay and state.
+    public func container(_ name: String, attempt: Int) -> String { path + "/containers/\(name)-\(attempt)" }
 }

@@ -13,18 +13,7 @@ struct ClusterReconcileTests {
     static func renewLease(_ node: String, _ cluster: TestCluster) -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
-                let now = JSON.string(RFC3339.format(Date()))
-                let lease: JSON = [
-                    "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                    "metadata": ["name": .string(node), "namespace": "kube-node-lease"],
-                    "spec": ["holderIdentity": .string(node), "leaseDurationSeconds": 40, "renewTime": now],
-                ]
-                if (try? await cluster.client.patch(
-                    Resources.leases, namespace: "kube-node-lease", name: node, patch: ["spec": lease["spec"] ?? [:]]))
-                    == nil
-                {
-                    _ = try? await cluster.client.create(Resources.leases, namespace: "kube-node-lease", object: lease)
-                }
+                await Kubelet.renewLease(node, cluster)
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -38,12 +27,15 @@ struct ClusterReconcileTests {
             for name in ["n1", "n2"] { try await cluster.create(Resources.nodes, TestCluster.node(name)) }
             let alive = Self.renewLease("n2", cluster)
             defer { alive.cancel() }
+            // n1 too, until each node has its pod: then it falls silent.
+            let silenced = Self.renewLease("n1", cluster)
+            defer { silenced.cancel() }
             let kubelet = Kubelet()
             kubelet.start(cluster)
             defer { kubelet.stop() }
             var configuration = ControllerManager.Configuration()
-            // Leases carry whole seconds, so a renewed one changes once a second: 3 s is a safe margin.
-            configuration.nodeLifecycle.gracePeriod = .seconds(3)
+            // Short, to keep the test short; renewals every 200 ms leave it a wide margin.
+            configuration.nodeLifecycle.gracePeriod = .seconds(5)
             try await cluster.withControllers(configuration) {
                 var replicaSet = ReplicaSetReconcileTests.replicaSet("web", replicas: 2, labels: ["app": "web"])
                 replicaSet[path: ["spec", "template", "spec", "tolerations"]] = [
@@ -58,6 +50,7 @@ struct ClusterReconcileTests {
                     return nodes.sorted() == ["n1", "n2"]
                 }
                 let onN1 = try await cluster.livePods().first { $0[path: ["spec", "nodeName"]] == "n1" }?.name
+                silenced.cancel()
                 try await cluster.eventually("n1 Unknown with the unreachable NoExecute taint", seconds: 20) {
                     let node = try await cluster.get(Resources.nodes, "n1")
                     let ready = (node[path: ["status", "conditions"]]?.array ?? []).first { $0["type"] == "Ready" }

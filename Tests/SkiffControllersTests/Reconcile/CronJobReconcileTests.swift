@@ -18,8 +18,9 @@ struct CronJobReconcileTests {
                         "apiVersion": "batch/v1", "kind": "CronJob", "metadata": ["name": "tick"],
                         "spec": [
                             // Forbid: a minute turning during the test adds no second Job beside
-                            // the running one.
-                            "schedule": "*/1 * * * *", "concurrencyPolicy": "Forbid",
+                            // the running one. Suspended until the scripted history is written:
+                            // a minute turning before that would start a run the script then hides.
+                            "schedule": "*/1 * * * *", "concurrencyPolicy": "Forbid", "suspend": true,
                             "jobTemplate": [
                                 "spec": ["template": TestCluster.template(["job": "tick"], restartPolicy: "Never")]
                             ],
@@ -34,6 +35,9 @@ struct CronJobReconcileTests {
                         Resources.cronJobs, namespace: "default", object: cronJob, subresource: "status")
                     return true
                 }
+                #expect(try await cluster.client.list(Resources.jobs, namespace: "default").items.isEmpty)
+                _ = try await cluster.client.patch(
+                    Resources.cronJobs, namespace: "default", name: "tick", patch: ["spec": ["suspend": false]])
                 try await cluster.eventually("a Job started for the missed runs") {
                     try await !cluster.client.list(Resources.jobs, namespace: "default").items.isEmpty
                 }

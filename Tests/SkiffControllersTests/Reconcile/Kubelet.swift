@@ -6,7 +6,8 @@ import Synchronization
 /// Plays the agents of Node objects, as kubelet would, from a script: a pod bound to a node
 /// gets the status the script gives it (Running and Ready or not, Succeeded, Failed), and a pod
 /// being deleted is removed. The script is read on every pass, so a test can hold pods back
-/// (not ready) and release them later.
+/// (not ready) and release them later. It renews the Leases of the nodes it is given, so they
+/// stay Ready however long a loaded test run takes.
 final class Kubelet: Sendable {
     enum Outcome: Sendable, Equatable {
         case running(ready: Bool)
@@ -23,10 +24,15 @@ final class Kubelet: Sendable {
 
     func setScript(_ script: @escaping @Sendable (JSON) -> Outcome) { self.script.withLock { $0 = script } }
 
-    func start(_ cluster: TestCluster) {
+    func start(_ cluster: TestCluster, nodes: [String] = []) {
         let work = Task {
             var ip = 10
+            var renewedAt = Date.distantPast
             while !Task.isCancelled {
+                if Date().timeIntervalSince(renewedAt) >= 1 {
+                    renewedAt = Date()
+                    for node in nodes { await Self.renewLease(node, cluster) }
+                }
                 for namespace in ["default"] {
                     guard let pods = try? await cluster.pods(namespace) else { continue }
                     for pod in pods where pod[path: ["spec", "nodeName"]]?.string != nil {
@@ -41,6 +47,26 @@ final class Kubelet: Sendable {
     }
 
     func stop() { task.withLock { $0?.cancel() } }
+
+    /// One renewal of a node's Lease. With fractional seconds, as an agent's MicroTime: every
+    /// renewal changes it, so a busy test process that delays one does not also hide the next.
+    static func renewLease(_ node: String, _ cluster: TestCluster) async {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let lease: JSON = [
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": ["name": .string(node), "namespace": "kube-node-lease"],
+            "spec": [
+                "holderIdentity": .string(node), "leaseDurationSeconds": 40,
+                "renewTime": .string(format.string(from: Date())),
+            ],
+        ]
+        if (try? await cluster.client.patch(
+            Resources.leases, namespace: "kube-node-lease", name: node, patch: ["spec": lease["spec"] ?? [:]])) == nil
+        {
+            _ = try? await cluster.client.create(Resources.leases, namespace: "kube-node-lease", object: lease)
+        }
+    }
 
     private func play(_ pod: JSON, ip: Int, _ cluster: TestCluster) async {
         let namespace = pod[path: ["metadata", "namespace"]]?.string ?? "default"

@@ -141,7 +141,7 @@ extension TestCluster {
         _ configuration: ControllerManager.Configuration = .init(), _ body: @Sendable () async throws -> T
     ) async throws -> T {
         for node in nodes { try await create(Resources.nodes, node) }
-        kubelet.start(self)
+        kubelet.start(self, nodes: nodes.map(\.name))
         defer { kubelet.stop() }
         return try await withControllers(configuration, body)
     }

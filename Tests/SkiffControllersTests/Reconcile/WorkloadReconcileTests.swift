@@ -22,7 +22,7 @@ struct WorkloadReconcileTests {
                 if first { return .failed }
                 return finish.withLock { $0 } ? .succeeded : .running(ready: true)
             }
-            kubelet.start(cluster)
+            kubelet.start(cluster, nodes: ["n1"])
             defer { kubelet.stop() }
             let most = Mutex(0)
             try await cluster.withControllers {
@@ -75,7 +75,7 @@ struct WorkloadReconcileTests {
             try await cluster.create(Resources.nodes, TestCluster.node("n1"))
             let readyAllowed = Mutex(Set<String>())
             let kubelet = Kubelet { pod in .running(ready: readyAllowed.withLock { $0.contains(pod.name) }) }
-            kubelet.start(cluster)
+            kubelet.start(cluster, nodes: ["n1"])
             defer { kubelet.stop() }
             // Pre-made volumes of a class the volume binder serves, one per claim.
             for index in 0..<2 {
@@ -145,7 +145,7 @@ struct WorkloadReconcileTests {
                 Resources.nodes,
                 TestCluster.node("n2", taints: [["key": "dedicated", "value": "db", "effect": "NoSchedule"]]))
             let kubelet = Kubelet()
-            kubelet.start(cluster)
+            kubelet.start(cluster, nodes: ["n1", "n2", "n3"])
             defer { kubelet.stop() }
             @Sendable func placement() async throws -> [String] {
                 try await cluster.livePods().compactMap { $0[path: ["spec", "nodeName"]]?.string }.sorted()
