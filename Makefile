@@ -56,13 +56,15 @@ test: deps client-tools rootfs init-static
 
 # The master's figures, then the node's: container start beside crun and runc (Debian packages,
 # the measured anchors), pod startup and the agent's memory and CPU, on release builds (as root).
-# BENCH_ARGS=--no-node skips the node part; BENCH_BUILD picks the SwiftPM scratch directory.
+# skiffd is measured as `make install` builds it (static Swift stdlib, .build-static): the
+# daemons a server runs. BENCH_ARGS=--no-node skips the node part; BENCH_BUILD picks the SwiftPM
+# scratch directory of skiff-bench itself.
 bench: DEB_PACKAGES += crun runc
 bench: BENCH_BUILD ?= $(CURDIR)/.build
 bench: deps rootfs init-static
-	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product skiffd
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(CURDIR)/.build-static --product skiffd
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product skiff-bench
-	$(BENCH_BUILD)/release/skiff-bench --skiffd $(BENCH_BUILD)/release/skiffd \
+	$(BENCH_BUILD)/release/skiff-bench --skiffd $(STATIC)/skiffd \
 		--skiff-init $(INIT_STATIC) --image-dir $(CURDIR)/rootfs/images $(BENCH_ARGS)
 
 # A server install: static-stdlib release builds (no Swift runtime needed on the host), the

@@ -37,7 +37,7 @@ final class BenchMaster {
 enum Report {
     static func render(_ rows: [Row]) -> String {
         var lines = [
-            "| measurement (release build, this machine) | measured | target | anchor |",
+            "| measurement (the release build given as --skiffd, this machine) | measured | target | anchor |",
             "|---|---|---|---|",
         ]
         for row in rows {
